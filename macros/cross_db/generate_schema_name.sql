@@ -1,0 +1,9 @@
+{#- Schemas are named for the layer (staging, intermediate, marts, reference), not
+    prefixed with the target schema: BI tools and docs name them plainly. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,63 @@
+-- A send has no id in the export: it is identified by campaign, recipient and send
+-- time. A re-export of the same send (e.g. once it was opened) supersedes the earlier.
+with
+
+source as (
+    select * from {{ source('marketing', 'campaign_sends') }}
+),
+
+typed as (
+    select
+        {{ clean_text('campaign_id') }} as campaign_id,
+        {{ clean_code('variant') }} as variant,
+        {{ normalize_mobile('recipient_mobile') }} as recipient_mobile,
+        {{ mobile_quality('recipient_mobile') }} as recipient_mobile_quality,
+        {{ normalize_identifier('recipient_unionid') }} as recipient_unionid,
+        {{ clean_text('recipient_mobile') }} as recipient_mobile_text,
+        {{ local_text_to_utc('sent_at') }} as sent_at,
+        {{ local_text_to_utc('opened_at') }} as opened_at,
+        {{ local_text_to_utc('clicked_at') }} as clicked_at,
+        {{ lineage_columns() }}
+    from source
+),
+
+keyed as (
+    select
+        *,
+        {{ dbt.hash(dbt.concat([
+            'campaign_id', "'|'",
+            "coalesce(recipient_mobile, recipient_mobile_text, '')", "'|'",
+            "coalesce(recipient_unionid, '')", "'|'",
+            "coalesce(" ~ dbt.safe_cast('sent_at', dbt.type_string()) ~ ", '')",
+        ])) }} as send_id
+    from typed
+),
+
+ranked as (
+    select
+        *,
+        {{ version_rank('send_id') }} as version_rank
+    from keyed
+),
+
+final as (
+    select
+        send_id,
+        campaign_id,
+        variant,
+        recipient_mobile,
+        recipient_mobile_quality,
+        recipient_unionid,
+        coalesce(variant = 'control', false) as is_control,
+        (opened_at is not null) as is_opened,
+        (clicked_at is not null) as is_clicked,
+        {{ utc_to_business_date('sent_at') }} as sent_date,
+        sent_at,
+        opened_at,
+        clicked_at,
+        {{ lineage_columns() }}
+    from ranked
+    where version_rank = 1
+)
+
+select * from final

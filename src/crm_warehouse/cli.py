@@ -1,0 +1,218 @@
+"""`crm`: generate sample exports, ingest them, build the warehouse, validate, summarise."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+
+from crm_warehouse import __version__
+from crm_warehouse.settings import (
+    DEFAULT_DATABASE,
+    DEFAULT_RAW_DIR,
+    ENV_AS_OF,
+    ENV_DATABASE,
+    ENV_RAW_DIR,
+)
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+raw_dir_option = click.option(
+    "--raw-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_RAW_DIR,
+    envvar=ENV_RAW_DIR,
+    show_default=True,
+    show_envvar=True,
+    help="Folder of channel exports laid out as the input contract says.",
+)
+database_option = click.option(
+    "--database",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_DATABASE,
+    envvar=ENV_DATABASE,
+    show_default=True,
+    show_envvar=True,
+    help="DuckDB warehouse file.",
+)
+as_of_option = click.option(
+    "--as-of",
+    type=DATE,
+    envvar=ENV_AS_OF,
+    show_envvar=True,
+    help="As-of date D (YYYY-MM-DD). Default: business date of the latest order in the data.",
+)
+
+
+def fail(message: str) -> None:
+    click.secho(f"crm: error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def to_date(value: object) -> date | None:
+    return value.date() if value is not None else None  # type: ignore[attr-defined]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="crm")
+def main() -> None:
+    """Customer data warehouse for retail CRM.
+
+    Typical flow: `crm generate` (or drop a retailer's exports into the raw folder),
+    then `crm run` = ingest + dbt build + validation + summary.
+    """
+
+
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the exports into (created).",
+)
+@click.option("--members", type=click.IntRange(min=1), required=True, help="Number of members.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed.")
+@click.option(
+    "--start",
+    type=DATE,
+    default="2023-01-01",
+    show_default=True,
+    help="First business date of the data.",
+)
+@click.option(
+    "--end",
+    type=DATE,
+    default="2024-12-31",
+    show_default=True,
+    help="Last business date of the data.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def generate(out_dir: Path, members: int, seed: int, start, end, quiet: bool) -> None:
+    """Write deterministic sample exports in the input contract's format (plus _truth/)."""
+    from crm_warehouse.generator import generate as run_generate
+
+    try:
+        result = run_generate(
+            out_dir,
+            members=members,
+            seed=seed,
+            start=to_date(start),
+            end=to_date(end),
+            progress=not quiet,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    total = sum(result.rows.values())
+    click.echo(
+        f"generated {total:,} rows in {result.files:,} files under {out_dir} "
+        f"({result.seconds:.1f}s)"
+    )
+
+
+def _ingest(raw_dir: Path, database: Path, quiet: bool):
+    from crm_warehouse.ingest import IngestError, ingest
+
+    try:
+        result = ingest(raw_dir, database, progress=not quiet)
+    except IngestError as exc:
+        fail(str(exc))
+    click.echo(
+        f"ingested {result.files_loaded} files ({result.files_skipped} already loaded): "
+        f"{result.rows_loaded:,} rows loaded, {result.rows_rejected:,} rejected "
+        f"({result.seconds:.1f}s)"
+    )
+    for source_file, column in result.missing_columns:
+        click.secho(
+            f"  warning: {source_file}: column '{column}' missing, read as null",
+            fg="yellow",
+            err=True,
+        )
+    for ignored in result.ignored_files:
+        click.secho(f"  warning: ignored {ignored} (not an export file)", fg="yellow", err=True)
+    return result
+
+
+@main.command("ingest")
+@raw_dir_option
+@database_option
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest_command(raw_dir: Path, database: Path, quiet: bool) -> None:
+    """Load new export files into the raw schema (every value as text, with lineage).
+
+    Files already loaded (same path and checksum) are skipped; a changed file loads as
+    a new version. Malformed lines go to audit.rejected_rows with file, line and reason.
+    """
+    _ingest(raw_dir, database, quiet)
+
+
+def _build(database: Path, as_of: date | None, extra: list[str]) -> date | None:
+    from crm_warehouse.dbt_runner import DbtError, build
+
+    try:
+        return build(database, as_of=as_of, extra_args=extra)
+    except (DbtError, FileNotFoundError) as exc:
+        fail(str(exc))
+    return None
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@database_option
+@as_of_option
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+def build(database: Path, as_of, dbt_args: tuple[str, ...]) -> None:
+    """Run `dbt build` on the warehouse; extra arguments go to dbt (e.g. --select staging)."""
+    _build(database, to_date(as_of), list(dbt_args))
+
+
+def _validate(database: Path) -> None:
+    from crm_warehouse.validate import validate as run_validate
+
+    report = run_validate(database)
+    click.echo("validation:\n" + report.render())
+    if not report.ok:
+        fail("validation failed (see above)")
+
+
+@main.command()
+@database_option
+def validate(database: Path) -> None:
+    """Check the built warehouse (row accounting); exit 1 when a check fails."""
+    if not database.exists():
+        fail(f"{database}: no such database")
+    _validate(database)
+
+
+@main.command()
+@raw_dir_option
+@database_option
+@as_of_option
+@click.option("--fresh", is_flag=True, help="Delete the database first and rebuild from all files.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
+    """Ingest + dbt build + validation + a summary of what was built."""
+    from crm_warehouse.summary import render
+
+    if fresh and database.exists():
+        database.unlink()
+        wal = database.with_name(database.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    _ingest(raw_dir, database, quiet)
+    timings["ingest"] = time.perf_counter() - started
+    started = time.perf_counter()
+    used_as_of = _build(database, to_date(as_of), [])
+    timings["dbt build"] = time.perf_counter() - started
+    started = time.perf_counter()
+    _validate(database)
+    timings["validate"] = time.perf_counter() - started
+    click.echo(render(database, timings, used_as_of))
+
+
+if __name__ == "__main__":
+    main()

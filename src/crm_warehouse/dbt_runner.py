@@ -1,0 +1,78 @@
+"""Running dbt as a subprocess (never in-process: see toolchain-notes, GX and dbt
+opening one DuckDB file in one process conflict) and resolving the as-of date."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from crm_warehouse.settings import dbt_environment, project_dir
+
+
+class DbtError(RuntimeError):
+    """dbt exited non-zero."""
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    args: list[str], database: Path, *, as_of: date | None = None, quiet: bool = False
+) -> None:
+    """Run `dbt <args>` against `database`, streaming its output; raise DbtError on failure."""
+    cmd = [dbt_executable(), *args, "--project-dir", str(project_dir())]
+    if as_of is not None:
+        cmd += ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
+    if quiet:
+        cmd.insert(1, "--quiet")
+    completed = subprocess.run(cmd, env=dbt_environment(database), check=False)
+    if completed.returncode != 0:
+        raise DbtError(f"dbt {args[0]} failed (exit {completed.returncode}); see its output above")
+
+
+LATEST_ORDER_DATE_SQL = """
+select max(order_date) from (
+    select max(order_date) as order_date from staging.stg_pos__orders
+    where order_type = 'sale'
+    union all
+    select max(paid_date) from staging.stg_mall__orders
+    where is_paid
+) as latest
+"""
+
+
+def latest_order_date(database: Path) -> date | None:
+    """Business date of the latest order in the staged data (None when there is none)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        rows = con.execute(LATEST_ORDER_DATE_SQL).fetchall()
+    finally:
+        con.close()
+    return rows[0][0] if rows and rows[0][0] is not None else None
+
+
+def build(
+    database: Path, *, as_of: date | None = None, extra_args: list[str] | None = None
+) -> date | None:
+    """`dbt build` (seeds, models, data and unit tests). Without an explicit as-of
+    date, the staging views are created first and the date is the business date of
+    the latest order in them. Returns the as-of date used."""
+    if not database.exists():
+        raise FileNotFoundError(f"{database}: no such database; run `crm ingest` first")
+    if as_of is None:
+        run_dbt(["run", "--select", "staging"], database, quiet=True)
+        as_of = latest_order_date(database)
+        if as_of is None:
+            raise DbtError(
+                "no purchase date found in the staged orders: pass --as-of or load orders"
+            )
+        print(f"as-of date: {as_of} (business date of the latest order)", file=sys.stderr)
+    run_dbt(["build", *(extra_args or [])], database, as_of=as_of)
+    return as_of
