@@ -16,6 +16,7 @@ from crm_warehouse.settings import (
     ENV_AS_OF,
     ENV_DATABASE,
     ENV_RAW_DIR,
+    project_dir,
 )
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -211,7 +212,7 @@ def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
     started = time.perf_counter()
     _validate(database)
     timings["validate"] = time.perf_counter() - started
-    click.echo(render(database, timings, used_as_of))
+    click.echo(render(database, timings, used_as_of, project_dir() / "target" / "run_results.json"))
 
 
 if __name__ == "__main__":

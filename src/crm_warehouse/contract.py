@@ -231,4 +231,10 @@ EXPORTS_BY_NAME: dict[str, Export] = {e.name: e for e in EXPORTS}
 ORDER_EXPORTS: tuple[str, ...] = ("pos__orders", "mall__orders")
 
 #: Lineage columns that ingestion adds to every raw table.
-LINEAGE_COLUMNS: tuple[str, ...] = ("_source_file", "_source_line", "_load_id", "_loaded_at")
+LINEAGE_COLUMNS: tuple[str, ...] = (
+    "_source_file",
+    "_source_line",
+    "_file_id",
+    "_load_id",
+    "_loaded_at",
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -47,7 +48,24 @@ def rejected_by_reason(database: Path) -> list[tuple[str, str, int]]:
         con.close()
 
 
-def render(database: Path, timings: dict[str, float], as_of: object | None) -> str:
+def dbt_test_counts(run_results: Path) -> dict[str, int]:
+    """Status counts of the data and unit tests of the last dbt invocation."""
+    if not run_results.is_file():
+        return {}
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    counts: dict[str, int] = {}
+    for result in results:
+        if result["unique_id"].split(".")[0] in ("test", "unit_test"):
+            counts[result["status"]] = counts.get(result["status"], 0) + 1
+    return counts
+
+
+def render(
+    database: Path,
+    timings: dict[str, float],
+    as_of: object | None,
+    run_results: Path | None = None,
+) -> str:
     lines = [f"Warehouse {database}" + (f"  (as of {as_of})" if as_of else "")]
     counts = table_counts(database)
     current = None
@@ -61,6 +79,11 @@ def render(database: Path, timings: dict[str, float], as_of: object | None) -> s
     lines.append(f"  rejected rows: {total_rejected:,} (audit.rejected_rows)")
     for export, reason, n in rejected:
         lines.append(f"    {export:<28} {n:>8,}  {reason}")
+    if run_results is not None:
+        tests = dbt_test_counts(run_results)
+        lines.append(
+            "  dbt tests: " + (", ".join(f"{n} {s}" for s, n in sorted(tests.items())) or "none")
+        )
     lines.append(
         "  time: "
         + ", ".join(f"{step} {seconds:.1f}s" for step, seconds in timings.items())

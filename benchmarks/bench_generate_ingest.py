@@ -1,0 +1,174 @@
+"""Benchmark: `crm generate` and `crm ingest` at given scales, N runs each.
+
+Measures wall time and the peak resident memory of the whole process tree (the CLI and
+its worker processes, sampled from /proc), and writes the medians with the machine's
+description to benchmarks/results.md (and the raw runs to benchmarks/results.json).
+
+    python benchmarks/bench_generate_ingest.py --scales 120000 1200000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CRM = str(Path(sys.executable).with_name("crm"))
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of `root` and all its descendants, in KiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/statm", encoding="ascii") as f:
+                rss[int(entry)] = int(f.read().split()[1]) * PAGE_KB
+            parents[int(entry)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """Run cmd; return (seconds, peak tree RSS in MiB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(proc.pid))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit {code}")
+    return seconds, peak / 1024
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except OSError:
+        mem_kb = 0
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem_kb / 1024 / 1024:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[120_000, 1_200_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: tmp)")
+    args = parser.parse_args()
+
+    runs: list[dict] = []
+    base = Path(tempfile.mkdtemp(prefix="crm-bench-", dir=args.workdir))
+    try:
+        for scale in args.scales:
+            for run in range(1, args.runs + 1):
+                raw, db = base / f"raw-{scale}", base / f"crm-{scale}.duckdb"
+                shutil.rmtree(raw, ignore_errors=True)
+                db.unlink(missing_ok=True)
+                gen = measure(
+                    [
+                        CRM,
+                        "generate",
+                        "--out",
+                        str(raw),
+                        "--members",
+                        str(scale),
+                        "--seed",
+                        str(args.seed),
+                        "--quiet",
+                    ]
+                )
+                size = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+                ing = measure(
+                    [CRM, "ingest", "--raw-dir", str(raw), "--database", str(db), "--quiet"]
+                )
+                record = {
+                    "scale": scale,
+                    "run": run,
+                    "generate_s": round(gen[0], 1),
+                    "generate_peak_mib": round(gen[1]),
+                    "ingest_s": round(ing[0], 1),
+                    "ingest_peak_mib": round(ing[1]),
+                    "raw_mib": round(size / 2**20),
+                }
+                print(json.dumps(record), flush=True)
+                runs.append(record)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+    (HERE / "results.json").write_text(json.dumps(runs, indent=2) + "\n", encoding="utf-8")
+    lines = [
+        "# Generation and ingestion benchmark",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d} by `benchmarks/bench_generate_ingest.py "
+        f"--scales {' '.join(map(str, args.scales))} --runs {args.runs}` (seed {args.seed}).",
+        f"Machine: {machine()}.",
+        "Time is wall-clock of the CLI command; memory is the peak resident set of the",
+        "command and its worker processes together, sampled every 0.25 s.",
+        "",
+        "| members | raw data | generate (median) | generate peak RSS | ingest (median) "
+        "| ingest peak RSS | runs |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale in args.scales:
+        rs = [r for r in runs if r["scale"] == scale]
+        med = {k: statistics.median(r[k] for r in rs) for k in rs[0] if k not in ("scale", "run")}
+        lines.append(
+            f"| {scale:,} | {med['raw_mib']:,.0f} MiB | {med['generate_s']:.1f} s "
+            f"| {max(r['generate_peak_mib'] for r in rs):,} MiB | {med['ingest_s']:.1f} s "
+            f"| {max(r['ingest_peak_mib'] for r in rs):,} MiB | {len(rs)} |"
+        )
+    lines += [
+        "",
+        "Targets at 1.2M members on 2 cores: generation <= 5 min, ingestion <= 3 min, "
+        "peak memory <= 4 GB.",
+        "",
+    ]
+    (HERE / "results.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
