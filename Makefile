@@ -58,7 +58,8 @@ lint-python: $(STAMP)
 	$(BIN)/ruff format --check .
 
 lint-sql: $(STAMP)
-	CRM_DATABASE=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models tests analyses
+	mkdir -p build
+	CRM_DATABASE=$(CURDIR)/build/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 dbt-test: $(STAMP) ## dbt build (models, seeds, data tests, unit tests) on small generated data
 	rm -rf $(TEST_DIR)

@@ -37,7 +37,7 @@ def rejected_by_reason(database: Path) -> list[tuple[str, str, int]]:
     try:
         return con.execute(
             """
-            select export_name, regexp_replace(reason, '[0-9]+', 'N', 'g') as reason_kind,
+            select export_name, regexp_replace(reason, ' [0-9]+', ' N', 'g') as reason_kind,
                 count(*) as n
             from audit.rejected_rows
             group by all

@@ -24,14 +24,14 @@ rejected_rows as (
 
 raw_rows as (
     {%- for channel, entity in raw_tables %}
-    select
-        _file_id as file_id,
-        count(*) as row_count
-    from {{ source(channel, entity) }}
-    group by _file_id
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            _file_id as file_id,
+            count(*) as row_count
+        from {{ source(channel, entity) }}
+        group by _file_id
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 

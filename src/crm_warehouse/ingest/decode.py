@@ -1,0 +1,257 @@
+"""Encoding detection and line-by-line decoding of raw export files.
+
+Exports arrive as UTF-8, UTF-8 with a byte-order mark, or GB18030/GBK (older POS
+systems). :func:`fingerprint` reads a file once to compute its SHA-256 and detect its
+encoding; :class:`DecodedLines` then streams the file's physical lines (split on
+``\\n`` only), decoded with that encoding, a few megabytes at a time. A line that does
+not decode is remembered in :attr:`DecodedLines.bad` (with a reason) and handed on
+with its bad bytes replaced, so the reader can reject the record holding it while the
+rest of the file loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+BOM = codecs.BOM_UTF8
+#: Encodings as recorded in ``audit.load_manifest.encoding``.
+UTF8, UTF8_SIG, GB18030 = "utf-8", "utf-8-sig", "gb18030"
+
+#: Bytes of non-ASCII text that encoding detection looks at.
+SAMPLE_BYTES = 1 << 20
+#: Bytes read from a file at a time.
+CHUNK_BYTES = 1 << 22
+#: A physical line longer than this is rejected instead of being held in memory.
+MAX_LINE_BYTES = 16 << 20
+#: ``raw_text`` of a rejected record is cut to this many characters.
+MAX_RAW_TEXT = 2000
+
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What one pass over a file tells: its content hash, size and encoding."""
+
+    sha256: str
+    size_bytes: int
+    encoding: str
+
+
+def fingerprint(path: str) -> Fingerprint:
+    """Hash a file and detect its encoding in one streaming pass."""
+    digest = hashlib.sha256()
+    sniffer = EncodingSniffer()
+    size = 0
+    with open(path, "rb") as stream:
+        while block := stream.read(CHUNK_BYTES):
+            digest.update(block)
+            sniffer.feed(block)
+            size += len(block)
+    return Fingerprint(digest.hexdigest(), size, sniffer.result())
+
+
+def detect_encoding(path: str) -> str:
+    """The encoding of a file: ``utf-8``, ``utf-8-sig`` or ``gb18030``."""
+    return fingerprint(path).encoding
+
+
+class EncodingSniffer:
+    """Decides a file's encoding from the blocks of the file fed to it in order.
+
+    A BOM means ``utf-8-sig``. Otherwise the sample is up to :data:`SAMPLE_BYTES`
+    starting at the file's first non-ASCII byte (a file whose first megabytes are
+    ASCII is still judged on its Chinese text further down). The sample is UTF-8 if it
+    decodes as UTF-8 (with an incremental decoder, so that a character cut at the
+    sample's end does not count against it), else GB18030 if most of its non-ASCII
+    lines fail as UTF-8 and fewer fail as GB18030, else UTF-8. A file without any
+    non-ASCII byte is UTF-8.
+    """
+
+    def __init__(self) -> None:
+        self._first = True
+        self._parts: list[bytes] = []
+        self._sampled = 0
+        self._decided: str | None = None
+
+    def feed(self, block: bytes) -> None:
+        if self._decided is not None or not block:
+            return
+        if self._first:
+            self._first = False
+            if block.startswith(BOM):
+                self._decided = UTF8_SIG
+                return
+        if not self._parts:
+            match = _NON_ASCII.search(block)
+            if match is None:
+                return
+            # Everything before the first non-ASCII byte is ASCII, so this is a
+            # character boundary in either encoding.
+            block = block[match.start() :]
+        self._parts.append(block)
+        self._sampled += len(block)
+        if self._sampled >= SAMPLE_BYTES:
+            self._decided = _judge(b"".join(self._parts), final=False)
+            self._parts = []
+
+    def result(self) -> str:
+        """The encoding, once the whole file (or enough of it) has been fed."""
+        if self._decided is None:
+            self._decided = _judge(b"".join(self._parts), final=True) if self._parts else UTF8
+            self._parts = []
+        return self._decided
+
+
+def _judge(sample: bytes, *, final: bool) -> str:
+    if _decodes(sample, UTF8, final=final):
+        return UTF8
+    # Judge line by line: whole lines as they are, the sample's last line (cut short
+    # unless the file ended) without counting a character cut at its end.
+    cut = len(sample) if final else sample.rfind(b"\n") + 1
+    judged = [(line, True) for line in sample[:cut].split(b"\n") if not line.isascii()]
+    if not sample[cut:].isascii():
+        judged.append((sample[cut:], False))
+    utf8_bad = sum(not _decodes(line, UTF8, final=whole) for line, whole in judged)
+    gb_bad = sum(not _decodes(line, GB18030, final=whole) for line, whole in judged)
+    if utf8_bad * 2 > len(judged) and gb_bad < utf8_bad:
+        return GB18030
+    return UTF8
+
+
+def _decodes(data: bytes, encoding: str, *, final: bool) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class DecodedLines:
+    """The physical lines of a binary stream, decoded, in chunks of many lines.
+
+    Iterating yields lists of lines without their ``\\n`` (a Windows ``\\r`` stays).
+    Line numbers are 1-based; :attr:`bad` holds ``(line_number, reason)`` for lines
+    that did not decode or were too long, in increasing order, registered before the
+    chunk that holds them is yielded. :meth:`text` gives the decoded text of recent
+    lines (for ``raw_text`` of a rejected record).
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        encoding: str,
+        *,
+        chunk_bytes: int = CHUNK_BYTES,
+        max_line_bytes: int = MAX_LINE_BYTES,
+    ) -> None:
+        self._stream = stream
+        self.encoding = encoding
+        self._codec = UTF8 if encoding == UTF8_SIG else encoding
+        self._chunk_bytes = chunk_bytes
+        self._max_line_bytes = max_line_bytes
+        self.bad: deque[tuple[int, str]] = deque()
+        self._recent: deque[tuple[int, list[str]]] = deque(maxlen=2)
+        self._previews: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[list[str]]:
+        read = self._stream.read
+        size = self._chunk_bytes
+        line_no = 1
+        carry: list[bytes] = []
+        carried = 0
+        first = True
+        while block := read(size):
+            if first:
+                first = False
+                if self.encoding == UTF8_SIG and block.startswith(BOM):
+                    block = block[len(BOM) :]
+                    if not block:
+                        continue
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                carry.append(block)
+                carried += len(block)
+                if carried > self._max_line_bytes:
+                    yield self._too_long(line_no, b"".join(carry))
+                    line_no += 1
+                    carry, carried = self._skip_rest_of_line(read, size)
+                continue
+            if carry:
+                carry.append(block[: cut + 1])
+                data = b"".join(carry)
+            else:
+                data = block[: cut + 1]
+            rest = block[cut + 1 :]
+            carry, carried = ([rest], len(rest)) if rest else ([], 0)
+            lines = self._decode(data, line_no)
+            self._recent.append((line_no, lines))
+            line_no += len(lines)
+            yield lines
+        if carry:
+            lines = self._decode(b"".join(carry) + b"\n", line_no)
+            self._recent.append((line_no, lines))
+            yield lines
+
+    def _decode(self, data: bytes, first_line: int) -> list[str]:
+        """Lines of ``data`` (which ends with ``\\n``), bad bytes replaced."""
+        try:
+            text = data.decode(self._codec)
+        except UnicodeDecodeError:
+            lines = []
+            for offset, raw in enumerate(data.split(b"\n")[:-1]):
+                try:
+                    lines.append(raw.decode(self._codec))
+                except UnicodeDecodeError as exc:
+                    reason = f"undecodable bytes for {self._codec} at byte {exc.start + 1}"
+                    self.bad.append((first_line + offset, reason))
+                    lines.append(raw.decode(self._codec, "replace"))
+            return lines
+        lines = text.split("\n")
+        lines.pop()
+        return lines
+
+    def _too_long(self, line_no: int, head: bytes) -> list[str]:
+        self.bad.append((line_no, f"line longer than {self._max_line_bytes} bytes"))
+        preview = head[: MAX_RAW_TEXT * 4].decode(self._codec, "replace")[:MAX_RAW_TEXT]
+        self._previews[line_no] = preview
+        lines = [""]
+        self._recent.append((line_no, lines))
+        return lines
+
+    @staticmethod
+    def _skip_rest_of_line(read, size: int) -> tuple[list[bytes], int]:
+        while block := read(size):
+            cut = block.find(b"\n")
+            if cut >= 0:
+                rest = block[cut + 1 :]
+                return ([rest], len(rest)) if rest else ([], 0)
+        return [], 0
+
+    def text(self, first: int, last: int) -> str:
+        """Decoded text of lines ``first..last`` (as far as still held), cut short."""
+        out: list[str] = []
+        size = 0
+        for number in range(first, last + 1):
+            line = self._previews.get(number)
+            if line is None:
+                line = self._line(number)
+            if line is None:
+                continue
+            out.append(line[:-1] if line.endswith("\r") else line)
+            size += len(line) + 1
+            if size > MAX_RAW_TEXT:
+                break
+        return "\n".join(out)[:MAX_RAW_TEXT]
+
+    def _line(self, number: int) -> str | None:
+        for start, lines in self._recent:
+            if start <= number < start + len(lines):
+                return lines[number - start]
+        return None
