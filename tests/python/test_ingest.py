@@ -24,6 +24,7 @@ from crm_warehouse.ingest import (
     manifest,
 )
 from crm_warehouse.ingest.decode import DecodedLines, EncodingSniffer
+from crm_warehouse.ingest.load import _temp_prefix
 from crm_warehouse.ingest.readers import US, FileStats, read_csv_records
 
 MEMBERS = EXPORTS_BY_NAME["pos__members"]
@@ -523,7 +524,7 @@ def test_ingesting_twice_loads_nothing_new(raw: Path, db: Path) -> None:
     one_order_file(raw)
     write(raw, "mall/orders/m.jsonl", '{"order_id": "M1"}\n')
     first = run(raw, db)
-    stale = db.parent / f".{db.name}.ingest-left-by-a-killed-run"
+    stale = db.parent / f"{_temp_prefix(db)}left-by-a-killed-run"
     stale.mkdir()
     second = run(raw, db)
     assert not stale.exists()

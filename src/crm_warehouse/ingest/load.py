@@ -11,6 +11,7 @@ depend on timing or on the number of workers.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import secrets
@@ -178,8 +179,10 @@ def _run(
     )
     try:
         prefix = _temp_prefix(database)
-        _remove_stale_temp_dirs(database.parent, prefix)
-        with tempfile.TemporaryDirectory(prefix=prefix, dir=database.parent) as tmp:
+        temp_parent = _temp_parent(database)
+        for folder in {temp_parent, database.parent}:
+            _remove_stale_temp_dirs(folder, prefix)
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=temp_parent) as tmp:
             jobs = [
                 FileJob(
                     index,
@@ -225,8 +228,30 @@ def _run(
 
 
 def _temp_prefix(database: Path) -> str:
-    """Temp folders of a run sit beside the database (same disk, not a RAM /tmp)."""
-    return f".{database.name}.ingest-"
+    """Temp folders of a run are named for the database they load into (its name and
+    a hash of its absolute path: runs on two databases never touch each other's)."""
+    digest = hashlib.sha1(str(database.resolve()).encode("utf-8")).hexdigest()[:12]
+    return f".{database.name}.{digest}.ingest-"
+
+
+#: Prepared files wait for the loader in a window of a few files, so a run's temp
+#: folder stays small; in shared memory they never touch the disk.
+_SHARED_MEMORY = Path("/dev/shm")
+_SHARED_MEMORY_MIN_FREE = 4 * 2**30
+
+
+def _temp_parent(database: Path) -> Path:
+    """Where a run's temp folder goes: CRM_INGEST_TMPDIR if set, else shared memory
+    when it has room, else beside the database (same disk as the warehouse)."""
+    configured = os.environ.get("CRM_INGEST_TMPDIR")
+    if configured:
+        return Path(configured)
+    try:
+        if shutil.disk_usage(_SHARED_MEMORY).free >= _SHARED_MEMORY_MIN_FREE:
+            return _SHARED_MEMORY
+    except OSError:
+        pass
+    return database.parent
 
 
 def _remove_stale_temp_dirs(folder: Path, prefix: str) -> None:
