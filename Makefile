@@ -13,7 +13,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 # Demo scale: `make demo MEMBERS=120000` for a larger sample.
-MEMBERS ?= 5000
+MEMBERS ?= 20000
 SEED ?= 42
 DEMO_RAW := data/raw
 DEMO_DB := warehouse/crm.duckdb

@@ -126,6 +126,12 @@ def test_missing_export_folder_builds(small_raw: Path, tmp_path: Path) -> None:
 
 
 def test_as_of_defaults_to_latest_order_date(built: tuple[Path, Path, str]) -> None:
-    _, _, stdout = built
-    # The generator's default period ends 2024-12-31; the latest order falls in its last days.
-    assert "(as of 2024-12-" in stdout
+    _, database, stdout = built
+    # Independently of the CLI: the latest business date of a POS sale or a paid mall order.
+    latest = query(
+        database,
+        "select greatest("
+        "(select max(order_date) from staging.stg_pos__orders where order_type = 'sale'), "
+        "(select max(paid_date) from staging.stg_mall__orders where paid_at is not null))",
+    )[0][0]
+    assert f"(as of {latest.isoformat()})" in stdout
