@@ -357,6 +357,18 @@ def _json_text_fast(value: object) -> str:
     standard library on mall orders). A top-level float raises
     :class:`_NeedsExactText`: the line is parsed again by the standard library, which
     keeps the number's text. Nested values are compact JSON either way."""
+    if type(value) is float:
+        raise _NeedsExactText
+    return _scalar_or_dump(value, _orjson_dump)
+
+
+def _orjson_dump(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _scalar_or_dump(value: object, dump: Callable[[object], str]) -> str:
+    """Strings as they are, null as NULL_TEXT, booleans and integers as JSON spells
+    them; anything else (arrays, objects) as compact JSON from `dump`."""
     kind = type(value)
     if kind is str:
         return value
@@ -366,9 +378,7 @@ def _json_text_fast(value: object) -> str:
         return "true" if value else "false"
     if kind is int:
         return str(value)
-    if kind is float:
-        raise _NeedsExactText
-    return orjson.dumps(value).decode()
+    return dump(value)
 
 
 _JSON_TYPES = {
@@ -383,18 +393,9 @@ _JSON_TYPES = {
 
 def json_text(value: object) -> str:
     """The raw-table text of a JSON value (:data:`NULL_TEXT` for null)."""
-    kind = type(value)
-    if kind is str:
-        return value
-    if value is None:
-        return NULL_TEXT
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if kind is _JsonFloat:
+    if type(value) is _JsonFloat:
         return value.text
-    return _dump_json(value)
+    return _scalar_or_dump(value, _dump_json)
 
 
 def read_jsonl_records(
