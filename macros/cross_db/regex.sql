@@ -30,3 +30,22 @@
 {% macro spark__regexp_full_match(expr, pattern) -%}
     ({{ expr }} rlike '^(?:{{ pattern }})$')
 {%- endmacro %}
+
+
+{#- As regexp_full_match, with the pattern taken from a column or expression
+    (e.g. a seed of patterns) instead of a literal. -#}
+{% macro regexp_full_match_expr(expr, pattern_expr) -%}
+    {{ return(adapter.dispatch('regexp_full_match_expr', 'crm_warehouse')(expr, pattern_expr)) }}
+{%- endmacro %}
+
+{% macro default__regexp_full_match_expr(expr, pattern_expr) -%}
+    ({{ expr }} ~ ('^(?:' || {{ pattern_expr }} || ')$'))
+{%- endmacro %}
+
+{% macro duckdb__regexp_full_match_expr(expr, pattern_expr) -%}
+    regexp_full_match({{ expr }}, {{ pattern_expr }})
+{%- endmacro %}
+
+{% macro spark__regexp_full_match_expr(expr, pattern_expr) -%}
+    ({{ expr }} rlike concat('^(?:', {{ pattern_expr }}, ')$'))
+{%- endmacro %}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 DEFAULT_RAW_DIR = Path("data/raw")
@@ -12,6 +13,7 @@ ENV_RAW_DIR = "CRM_RAW_DIR"
 ENV_DATABASE = "CRM_DATABASE"
 ENV_AS_OF = "CRM_AS_OF"
 ENV_PROJECT_DIR = "CRM_PROJECT_DIR"
+ENV_HASH_SECRET = "CRM_HASH_SECRET"
 
 
 def project_dir() -> Path:
@@ -39,4 +41,27 @@ def dbt_environment(database: Path) -> dict[str, str]:
     env.setdefault("DBT_PROFILES_DIR", str(project_dir()))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     env.setdefault("GX_ANALYTICS_ENABLED", "False")
+    if not env.get(ENV_HASH_SECRET):
+        env[ENV_HASH_SECRET] = warehouse_hash_secret(database)
     return env
+
+
+def hash_secret_path(database: Path) -> Path:
+    return database.with_name(database.name + ".hash-secret")
+
+
+def warehouse_hash_secret(database: Path) -> str:
+    """The key of the warehouse's keyed hashes (phones, emails) when CRM_HASH_SECRET
+    is not set: read from ``<database>.hash-secret``, created (random, mode 0600) on
+    first use. Keep it with the warehouse: keys of the same phone stay equal only
+    under the same secret. It never enters the repository (``*.hash-secret`` is
+    ignored) nor any SQL."""
+    path = hash_secret_path(database)
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret + "\n")
+    return secret

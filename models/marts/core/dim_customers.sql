@@ -1,0 +1,81 @@
+{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+
+with int_customers_golden as (
+    select * from {{ ref('int_customers_golden') }}
+),
+
+fct_orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+purchases as (
+    select
+        customer_id,
+        count(*) as purchases,
+        sum(net_amount) as net_spend,
+        min(order_date) as first_purchase_date,
+        max(order_date) as last_purchase_date,
+        max(case when channel = 'store' then 1 else 0 end) = 1 as has_store_purchase,
+        max(case when channel = 'mall' then 1 else 0 end) = 1 as has_mall_purchase
+    from fct_orders
+    where
+        is_purchase
+        and customer_id is not null
+    group by 1
+),
+
+orders as (
+    select
+        customer_id,
+        count(*) as orders
+    from fct_orders
+    where
+        is_sale
+        and customer_id is not null
+    group by 1
+),
+
+final as (
+    select
+        golden.customer_id,
+        {{ mask_name('golden.customer_name') }} as customer_name_masked,
+        {{ mask_mobile('golden.mobile') }} as mobile_masked,
+        {{ keyed_hash('golden.mobile') }} as mobile_key,
+        {{ mask_email('golden.email') }} as email_masked,
+        {{ keyed_hash('golden.email') }} as email_key,
+        golden.gender,
+        golden.home_store_id,
+        golden.province,
+        golden.region,
+        case
+            when purchases.has_store_purchase and purchases.has_mall_purchase then 'omnichannel'
+            when purchases.has_store_purchase then 'store'
+            when purchases.has_mall_purchase then 'mall'
+            else 'none'
+        end as purchase_channels,
+        golden.identifiers,
+        golden.member_cards,
+        golden.mall_accounts,
+        golden.wecom_contacts,
+        coalesce(orders.orders, 0) as orders,
+        coalesce(purchases.purchases, 0) as purchases,
+        coalesce(purchases.net_spend, 0) as net_spend,
+        (golden.member_cards > 0) as is_member,
+        (golden.mall_accounts > 0) as is_mall_user,
+        (golden.wecom_contacts > 0) as is_wecom_contact,
+        (golden.unionids > 0) as has_unionid,
+        (purchases.customer_id is null) as is_prospect,
+        golden.birth_date,
+        golden.baby_birth_date,
+        {{ utc_to_business_date('golden.first_seen_at') }} as first_seen_date,
+        purchases.first_purchase_date,
+        purchases.last_purchase_date,
+        {{ as_of }} as as_of_date
+    from int_customers_golden as golden
+    left join purchases
+        on golden.customer_id = purchases.customer_id
+    left join orders
+        on golden.customer_id = orders.customer_id
+)
+
+select * from final
