@@ -1,20 +1,24 @@
 {#- Shared steps of the stitching phases (models/intermediate/identity). A "unit" is
     what a phase links: accounts in phase 2, the clusters of phase 2 in phase 3. -#}
 
-{#- Per unit: its identifiers, and how many of them are unionids, WeCom
-    external_userids and registered mobiles (the attributes one person has once). -#}
-{% macro identity_unit_profiles(members_relation, unit_column, profiled_relation) -%}
+{#- Per unit: its identifiers, how many are unionids and WeCom external_userids,
+    how many mobiles its accounts registered (placed or contested: an account's own
+    registered mobile counts even when a family shares it), and the smallest and
+    largest member-card holder name. `accounts_relation` is int_identity_accounts_linked. -#}
+{% macro identity_unit_profiles(members_relation, unit_column, profiled_relation, accounts_relation) -%}
     select
         members.{{ unit_column }} as unit_id,
         count(*) as nodes,
         sum(case when profiled.identifier_type = 'unionid' then 1 else 0 end) as unionids,
         sum(case when profiled.identifier_type = 'external_userid' then 1 else 0 end) as external_userids,
-        sum(case when profiled.identifier_type = 'mobile' and profiled.is_registered then 1 else 0 end) as registered_mobiles,
+        sum(coalesce(accounts.registered_mobiles, 0)) as registered_mobiles,
         min(profiled.holder_name_key) as min_name_key,
         max(profiled.holder_name_key) as max_name_key
     from {{ members_relation }} as members
     inner join {{ profiled_relation }} as profiled
         on members.node_id = profiled.node_id
+    left join {{ accounts_relation }} as accounts
+        on members.node_id = accounts.node_id
     group by 1
 {%- endmacro %}
 

@@ -215,5 +215,50 @@ def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
     click.echo(render(database, timings, used_as_of, project_dir() / "target" / "run_results.json"))
 
 
+@main.group()
+def evaluate() -> None:
+    """Measure the warehouse against the generator's truth (sample data only)."""
+
+
+@evaluate.command("identity")
+@raw_dir_option
+@database_option
+@click.option(
+    "--truth-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The generator's truth folder.  [default: RAW_DIR/_truth]",
+)
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the scores as JSON to this file.",
+)
+@click.option("--check", is_flag=True, help="Exit 1 when a quality target is missed.")
+def evaluate_identity_command(
+    raw_dir: Path, database: Path, truth_dir: Path | None, json_path: Path | None, check: bool
+) -> None:
+    """Precision, recall and F1 (pairwise and B-cubed) of the stitched customers,
+    recall against the deterministic ceiling, cluster sizes and conflicts."""
+    from crm_warehouse.evaluate import (
+        EvaluationError,
+        evaluate_identity,
+        format_scores,
+        write_json,
+    )
+
+    try:
+        scores = evaluate_identity(database, truth_dir or raw_dir / "_truth")
+    except EvaluationError as exc:
+        fail(str(exc))
+    click.echo("identity stitching against the truth:\n" + format_scores(scores))
+    if json_path is not None:
+        write_json(scores, json_path)
+    if check and scores.failures():
+        fail("identity quality targets missed: " + "; ".join(scores.failures()))
+
+
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ int_identity_accounts_linked as (
 ),
 
 account_profiles as (
-    {{ identity_unit_profiles('int_identity_accounts_linked', 'account_id', 'int_identifiers_profiled') }}
+    {{ identity_unit_profiles('int_identity_accounts_linked', 'account_id', 'int_identifiers_profiled', 'int_identity_accounts_linked') }}
 ),
 
 touches as (

@@ -14,6 +14,10 @@ int_identifiers_profiled as (
     select * from {{ ref('int_identifiers_profiled') }}
 ),
 
+int_identity_accounts_linked as (
+    select * from {{ ref('int_identity_accounts_linked') }}
+),
+
 int_identity_clusters_registered as (
     select * from {{ ref('int_identity_clusters_registered') }}
 ),
@@ -29,7 +33,7 @@ quarantined as (
 ),
 
 cluster_profiles as (
-    {{ identity_unit_profiles('placed', 'cluster_id', 'int_identifiers_profiled') }}
+    {{ identity_unit_profiles('placed', 'cluster_id', 'int_identifiers_profiled', 'int_identity_accounts_linked') }}
 ),
 
 weak_occurrences as (

@@ -8,6 +8,10 @@ with int_identifiers_profiled as (
     select * from {{ ref('int_identifiers_profiled') }}
 ),
 
+int_identity_accounts_linked as (
+    select * from {{ ref('int_identity_accounts_linked') }}
+),
+
 int_identity_clusters_registered as (
     select * from {{ ref('int_identity_clusters_registered') }}
 ),
@@ -26,7 +30,7 @@ placed as (
 ),
 
 cluster_profiles as (
-    {{ identity_unit_profiles('placed', 'cluster_id', 'int_identifiers_profiled') }}
+    {{ identity_unit_profiles('placed', 'cluster_id', 'int_identifiers_profiled', 'int_identity_accounts_linked') }}
 ),
 
 units as (

@@ -21,7 +21,7 @@ int_identity_components_registered as (
 ),
 
 account_profiles as (
-    {{ identity_unit_profiles('int_identity_accounts_linked', 'account_id', 'int_identifiers_profiled') }}
+    {{ identity_unit_profiles('int_identity_accounts_linked', 'account_id', 'int_identifiers_profiled', 'int_identity_accounts_linked') }}
 ),
 
 units as (
