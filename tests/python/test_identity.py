@@ -14,7 +14,10 @@ import pytest
 
 from conftest import query, run_crm
 
-MEMBERS = "member_card_no,name,mobile,gender,birthday,baby_birthday,home_store_id,registered_at,updated_at\n"
+MEMBERS = (
+    "member_card_no,name,mobile,gender,birthday,baby_birthday,home_store_id,"
+    "registered_at,updated_at\n"
+)
 POS_ORDERS = (
     "order_no,store_id,member_card_no,mobile,ordered_at,order_type,original_order_no,"
     "total_amount,discount_amount,paid_amount,payment_method\n"
