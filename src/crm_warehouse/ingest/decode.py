@@ -255,3 +255,134 @@ class DecodedLines:
             if start <= number < start + len(lines):
                 return lines[number - start]
         return None
+
+
+class ListLines:
+    """Lines held in a list, read like :class:`DecodedLines` (all of them valid).
+
+    The fast path hands the few lines that DuckDB could not load as they are to the
+    record readers this way, numbered 1..n; the caller maps numbers back.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self._lines = lines
+        self.bad: deque[tuple[int, str]] = deque()
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if self._lines:
+            yield self._lines
+
+    def text(self, first: int, last: int) -> str:
+        out: list[str] = []
+        size = 0
+        for line in self._lines[first - 1 : last]:
+            out.append(line[:-1] if line.endswith("\r") else line)
+            size += len(line) + 1
+            if size > MAX_RAW_TEXT:
+                break
+        return "\n".join(out)[:MAX_RAW_TEXT]
+
+
+#: A file with more undecodable lines than this is not read by the fast path.
+MAX_BAD_LINES = 64
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One streaming pass over a file: its fingerprint and what the fast path needs
+    to know about its bytes."""
+
+    fingerprint: Fingerprint
+    newlines: int  # b"\n"
+    carriage_returns: int  # b"\r"
+    crlf: int  # b"\r\n"
+    has_quote: bool  # b'"'
+    has_byte_01: bool  # b"\x01", the fast path's column separator
+    ends_with_newline: bool
+    #: lines that are not UTF-8, as DecodedLines reports them (line, reason, text with
+    #: the bad bytes replaced); None when there are more than MAX_BAD_LINES, or a line
+    #: is longer than MAX_LINE_BYTES
+    bad_utf8: tuple[tuple[int, str, str], ...] | None
+
+    @property
+    def lines(self) -> int:
+        """Physical lines as :class:`DecodedLines` counts them (split on ``\\n``)."""
+        size = self.fingerprint.size_bytes
+        if size == 0:
+            return 0
+        return self.newlines + (0 if self.ends_with_newline else 1)
+
+
+def scan(path: str) -> Scan:
+    """Hash a file, detect its encoding, check it is UTF-8 and count what the fast
+    path checks, in one streaming pass."""
+    digest = hashlib.sha256()
+    sniffer = EncodingSniffer()
+    size = newlines = crs = crlf = 0
+    quote = byte_01 = False
+    last = b""
+    carry = b""
+    bad: list[tuple[int, str, str]] | None = []
+    with open(path, "rb") as stream:
+        while block := stream.read(CHUNK_BYTES):
+            digest.update(block)
+            sniffer.feed(block)
+            if size == 0 and block.startswith(BOM):
+                size += len(BOM)
+                block = block[len(BOM) :]  # as DecodedLines drops it (byte offsets)
+            size += len(block)
+            count = block.count(b"\n")
+            if b"\r" in block:
+                crs += block.count(b"\r")
+                crlf += block.count(b"\r\n")
+            if last == b"\r" and block[:1] == b"\n":
+                crlf += 1
+            if not quote and b'"' in block:
+                quote = True
+            if not byte_01 and b"\x01" in block:
+                byte_01 = True
+            last = block[-1:] or last
+            if bad is not None:
+                cut = block.rfind(b"\n")
+                if cut < 0:
+                    carry += block
+                    if len(carry) > MAX_LINE_BYTES:
+                        bad = None
+                else:
+                    whole = carry + block[: cut + 1]
+                    carry = block[cut + 1 :]
+                    bad = _check_utf8(whole, newlines + 1, bad)
+            newlines += count
+    if bad is not None and carry:
+        bad = _check_utf8(carry + b"\n", newlines + 1, bad)
+    return Scan(
+        Fingerprint(digest.hexdigest(), size, sniffer.result()),
+        newlines,
+        crs,
+        crlf,
+        quote,
+        byte_01,
+        last == b"\n",
+        None if bad is None else tuple(bad),
+    )
+
+
+def _check_utf8(
+    data: bytes, first_line: int, bad: list[tuple[int, str, str]]
+) -> list[tuple[int, str, str]] | None:
+    """Add the lines of ``data`` (ending with ``\\n``) that are not UTF-8 to ``bad``
+    (None once there are too many)."""
+    try:
+        data.decode(UTF8)
+        return bad
+    except UnicodeDecodeError:
+        pass
+    for offset, raw in enumerate(data.split(b"\n")[:-1]):
+        try:
+            raw.decode(UTF8)
+        except UnicodeDecodeError as exc:
+            if len(bad) >= MAX_BAD_LINES:
+                return None
+            reason = f"undecodable bytes for {UTF8} at byte {exc.start + 1}"
+            bad.append((first_line + offset, reason, raw.decode(UTF8, "replace")))
+    return bad

@@ -77,6 +77,8 @@ class IngestResult:
     seconds: float = 0.0
     #: rows loaded in this run per export (every export listed, 0 if none)
     rows_by_export: dict[str, int] = field(default_factory=dict)
+    #: files loaded through the fast path (DuckDB reading the file; see .fastpath)
+    files_fast: int = 0
 
     @property
     def files_seen(self) -> int:
@@ -291,6 +293,7 @@ def _take(
             Path(path).unlink(missing_ok=True)
     stats = prepared.stats
     result.files_loaded += 1
+    result.files_fast += prepared.fast
     result.rows_loaded += stats.rows
     result.rows_rejected += stats.rejected
     result.rows_by_export[job.export_name] += stats.rows
@@ -360,21 +363,27 @@ def _load_file(
     job, stats = prepared.job, prepared.stats
     export = EXPORTS_BY_NAME[job.export_name]
     loaded_at = _utc_now()
+    lineage = {
+        "_source_file": job.source_file,
+        "_file_id": file_id,
+        "_load_id": load_id,
+        "_loaded_at": loaded_at,
+    }
     con.begin()
     try:
         loaded = 0
+        if prepared.fast_path:
+            sql, params = _insert_fast_rows_sql(export, stats.columns)
+            values = [lineage[name] for name in params]
+            inserted = con.execute(sql, [*values, prepared.fast_path]).fetchall()[0][0]
+            _check_count(inserted, prepared.fast_rows, "fast-path rows", job.source_file)
+            loaded += inserted
         for path, options in (
             (prepared.plain_path, _PLAIN_OPTIONS),
             (prepared.quoted_path, _QUOTED_OPTIONS),
         ):
             if path:
                 sql, params = _insert_rows_sql(export, stats.columns, options)
-                lineage = {
-                    "_source_file": job.source_file,
-                    "_file_id": file_id,
-                    "_load_id": load_id,
-                    "_loaded_at": loaded_at,
-                }
                 values = [lineage[name] for name in params]
                 loaded += con.execute(sql, [*values, path]).fetchall()[0][0]
         _check_count(loaded, stats.rows, "rows", job.source_file)
@@ -430,6 +439,25 @@ def _insert_rows_sql(export, columns: list[str], options: str) -> tuple[str, lis
     sql = (
         f"INSERT INTO {manifest.raw_table(export)} ({target}) SELECT {', '.join(select)} "
         f"FROM read_csv(?, {options}, columns = {{{spec}}})"
+    )
+    return sql, params
+
+
+def _insert_fast_rows_sql(export, columns: list[str]) -> tuple[str, list[str]]:
+    """INSERT of the good rows of a fast-path Parquet file (:mod:`.prepare`) into the
+    export's raw table: lineage parameters as in :func:`_insert_rows_sql`."""
+    select = [f'"{c}"' for c in columns]
+    params = []
+    for name in manifest.RAW_LINEAGE_COLUMNS:
+        if name == "_source_line":
+            select.append("n")
+        else:
+            select.append(f"?::{manifest.LINEAGE_TYPES[name]}")
+            params.append(name)
+    target = ", ".join(f'"{c}"' for c in [*columns, *manifest.RAW_LINEAGE_COLUMNS])
+    sql = (
+        f"INSERT INTO {manifest.raw_table(export)} ({target}) SELECT {', '.join(select)} "
+        "FROM read_parquet(?) WHERE good"
     )
     return sql, params
 

@@ -105,6 +105,42 @@ def _is_blank_text(text: str) -> bool:
 
 # --------------------------------------------------------------------------- CSV
 
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """What a CSV header row means for an export."""
+
+    width: int  # fields in the header
+    columns: tuple[str, ...]  # the export's columns present, in contract order
+    missing_columns: tuple[str, ...]
+    extra_columns: tuple[str, ...]
+    picks: tuple[int, ...]  # field index of each of ``columns``
+    keys: tuple[int, ...]  # field index of each key column present
+
+
+def csv_layout(header: list[str], export: Export) -> CsvLayout:
+    """Match a header row's names against the export's columns."""
+    names = [clean_header_name(name) for name in header]
+    position: dict[str, int] = {}
+    extra: list[str] = []
+    for index, name in enumerate(names):
+        if name in position:
+            extra.append(f"{name} (duplicate)")
+        elif name not in export.columns:
+            extra.append(name)
+        else:
+            position[name] = index
+    columns = tuple(c for c in export.columns if c in position)
+    return CsvLayout(
+        width=len(header),
+        columns=columns,
+        missing_columns=tuple(c for c in export.columns if c not in position),
+        extra_columns=tuple(extra),
+        picks=tuple(position[c] for c in columns),
+        keys=tuple(position[c] for c in export.key_columns if c in position),
+    )
+
+
 #: After this many records parsed by the csv module, a file where they are the
 #: majority (say every field quoted) is read by the csv module alone.
 _SWITCH_AFTER = 1000
@@ -170,25 +206,16 @@ def read_csv_records(
     if header is None:
         return
 
-    names = [clean_header_name(name) for name in header]
-    position: dict[str, int] = {}
-    extra: list[str] = []
-    for index, name in enumerate(names):
-        if name in position:
-            extra.append(f"{name} (duplicate)")
-        elif name not in export.columns:
-            extra.append(name)
-        else:
-            position[name] = index
-    stats.columns = [c for c in export.columns if c in position]
-    stats.missing_columns = [c for c in export.columns if c not in position]
-    stats.extra_columns = extra
+    layout = csv_layout(header, export)
+    stats.columns = list(layout.columns)
+    stats.missing_columns = list(layout.missing_columns)
+    stats.extra_columns = list(layout.extra_columns)
 
-    width = len(header)
-    picks = [position[c] for c in stats.columns]
+    width = layout.width
+    picks = list(layout.picks)
     identity = picks == list(range(width))
     pick = itemgetter(*picks) if len(picks) > 1 else (lambda row: tuple(row[i] for i in picks))
-    keys = [position[c] for c in export.key_columns if c in position]
+    keys = list(layout.keys)
     first_key = keys[0] if keys else 0
     no_key = _missing_key(export)
 
@@ -414,6 +441,7 @@ def read_jsonl_records(
     convert = json_text
     fast_decode = orjson.loads
     fast_convert = _json_text_fast
+    dumps = orjson.dumps
     number = records = rows = 0
     objects = False
     try:
@@ -437,10 +465,19 @@ def read_jsonl_records(
                 try:
                     obj = fast_decode(text)
                     if type(obj) is dict:
-                        # Strings and nulls inline: a call per value costs more
-                        # than the parsing.
+                        # Strings, nulls, integers and arrays inline (as
+                        # _json_text_fast renders them): a call per value costs
+                        # more than the parsing.
                         values = [
-                            v if type(v) is str else NULL_TEXT if v is None else fast_convert(v)
+                            v
+                            if type(v) is str
+                            else NULL_TEXT
+                            if v is None
+                            else str(v)
+                            if type(v) is int
+                            else dumps(v).decode()
+                            if type(v) is list
+                            else fast_convert(v)
                             for v in map(obj.get, columns)
                         ]
                 except (orjson.JSONDecodeError, _NeedsExactText):
