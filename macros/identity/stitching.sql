@@ -132,3 +132,30 @@
         {{ identity_conflict_reason('sums', check_registered_mobiles) }} as conflict_reason
     from sums
 {%- endmacro %}
+
+
+{#- One union member of int_identifier_occurrences: the rows of `relation` (a CTE with
+    record_source, record_id, anchor_type, anchor_value, mobile, unionid, email,
+    is_order, seen_at) that carry `column`, typed and given `role`. `column` 'anchor'
+    takes the record's own account key. -#}
+{% macro identifier_occurrence_rows(relation, column, role) -%}
+    {%- if column == 'anchor' -%}
+        {%- set type_expr = 'anchor_type' -%}
+        {%- set value_expr = 'anchor_value' -%}
+    {%- else -%}
+        {%- set type_expr = "'" ~ column ~ "'" -%}
+        {%- set value_expr = column -%}
+    {%- endif -%}
+    select
+        record_source,
+        record_id,
+        anchor_type,
+        anchor_value,
+        {{ type_expr }} as identifier_type,
+        {{ value_expr }} as identifier_value,
+        '{{ role }}' as identifier_role,
+        is_order,
+        seen_at
+    from {{ relation }}
+    where {{ value_expr }} is not null
+{%- endmacro %}

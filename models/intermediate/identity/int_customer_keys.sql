@@ -33,20 +33,22 @@ current_nodes as (
     where clusters.cluster_id is not null
 ),
 
+empty_previous_keys as (
+    -- the first run: no previous keys
+    select
+        node_id,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_timestamp() }}) as key_founded_at
+    from current_nodes
+    where 1 = 0
+),
+
 previous_keys as (
-    {%- if previous is not none %}
     select
         node_id,
         customer_id,
         key_founded_at
-    from {{ previous }}
-    {%- else %}
-    select
-        cast(null as {{ dbt.type_bigint() }}) as node_id,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_timestamp() }}) as key_founded_at
-    where 1 = 0
-    {%- endif %}
+    from {{ previous if previous is not none else 'empty_previous_keys' }}
 ),
 
 key_overlaps as (
@@ -69,7 +71,7 @@ key_homes as (
         key_founded_at,
         row_number() over (
             partition by customer_id
-            order by shared_nodes desc, cluster_id
+            order by shared_nodes desc, cluster_id asc
         ) as home_rank
     from key_overlaps
 ),
@@ -117,6 +119,10 @@ new_keys as (
         and kept_keys.cluster_id is null
 ),
 
+used_keys as (
+    select distinct customer_id from previous_keys
+),
+
 cluster_keys as (
     select
         cluster_id,
@@ -129,11 +135,11 @@ cluster_keys as (
     -- holds the old founding identifier)
     select
         new_keys.cluster_id,
-        case when used.customer_id is null then new_keys.plain_key else new_keys.salted_key end as customer_id,
+        case when used_keys.customer_id is null then new_keys.plain_key else new_keys.salted_key end as customer_id,
         new_keys.key_founded_at
     from new_keys
-    left join (select distinct customer_id from previous_keys) as used
-        on new_keys.plain_key = used.customer_id
+    left join used_keys
+        on new_keys.plain_key = used_keys.customer_id
 ),
 
 final as (

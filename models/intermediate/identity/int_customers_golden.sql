@@ -46,13 +46,13 @@ int_customer_records as (
 
 customer_nodes as (
     select
-        keys.customer_id,
+        customer_keys.customer_id,
         profiled.identifier_type,
         profiled.identifier_value,
         profiled.first_seen_at
-    from int_customer_keys as keys
+    from int_customer_keys as customer_keys
     inner join int_identifiers_profiled as profiled
-        on keys.node_id = profiled.node_id
+        on customer_keys.node_id = profiled.node_id
 ),
 
 customers as (
@@ -82,12 +82,12 @@ cards as (
 mall_accounts as (
     select
         nodes.customer_id,
-        users.*
+        mall_users.*
     from customer_nodes as nodes
-    inner join stg_mall__users as users
+    inner join stg_mall__users as mall_users
         on
             nodes.identifier_type = 'openid'
-            and nodes.identifier_value = users.openid
+            and nodes.identifier_value = mall_users.openid
 ),
 
 contacts as (
@@ -101,6 +101,25 @@ contacts as (
             and nodes.identifier_value = contacts.external_userid
 ),
 
+card_attributes_ranked as (
+    select
+        customer_id,
+        member_name,
+        mobile,
+        gender,
+        birth_date,
+        baby_birth_date,
+        home_store_id,
+        registered_at,
+        row_number() over (partition by customer_id order by case when member_name is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as name_rank,
+        row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as mobile_rank,
+        row_number() over (partition by customer_id order by case when gender is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as gender_rank,
+        row_number() over (partition by customer_id order by case when birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as birth_rank,
+        row_number() over (partition by customer_id order by case when baby_birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as baby_rank,
+        row_number() over (partition by customer_id order by registered_at asc, member_card_no asc) as first_rank
+    from cards
+),
+
 card_attributes as (
     select
         customer_id,
@@ -111,25 +130,19 @@ card_attributes as (
         max(case when baby_rank = 1 then baby_birth_date end) as baby_birth_date,
         max(case when first_rank = 1 then home_store_id end) as first_card_store_id,
         min(registered_at) as first_card_registered_at
-    from (
-        select
-            customer_id,
-            member_name,
-            mobile,
-            gender,
-            birth_date,
-            baby_birth_date,
-            home_store_id,
-            registered_at,
-            row_number() over (partition by customer_id order by case when member_name is null then 1 else 0 end, updated_at desc, registered_at desc, member_card_no) as name_rank,
-            row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end, updated_at desc, registered_at desc, member_card_no) as mobile_rank,
-            row_number() over (partition by customer_id order by case when gender is null then 1 else 0 end, updated_at desc, registered_at desc, member_card_no) as gender_rank,
-            row_number() over (partition by customer_id order by case when birth_date is null then 1 else 0 end, updated_at desc, registered_at desc, member_card_no) as birth_rank,
-            row_number() over (partition by customer_id order by case when baby_birth_date is null then 1 else 0 end, updated_at desc, registered_at desc, member_card_no) as baby_rank,
-            row_number() over (partition by customer_id order by registered_at, member_card_no) as first_rank
-        from cards
-    ) as ranked
+    from card_attributes_ranked
     group by 1
+),
+
+mall_attributes_ranked as (
+    select
+        customer_id,
+        mobile,
+        email,
+        registered_at,
+        row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end asc, updated_at desc, openid asc) as mobile_rank,
+        row_number() over (partition by customer_id order by case when email is null then 1 else 0 end asc, updated_at desc, openid asc) as email_rank
+    from mall_accounts
 ),
 
 mall_attributes as (
@@ -138,16 +151,7 @@ mall_attributes as (
         max(case when mobile_rank = 1 then mobile end) as mall_mobile,
         max(case when email_rank = 1 then email end) as email,
         min(registered_at) as first_mall_registered_at
-    from (
-        select
-            customer_id,
-            mobile,
-            email,
-            registered_at,
-            row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end, updated_at desc, openid) as mobile_rank,
-            row_number() over (partition by customer_id order by case when email is null then 1 else 0 end, updated_at desc, openid) as email_rank
-        from mall_accounts
-    ) as ranked
+    from mall_attributes_ranked
     group by 1
 ),
 
@@ -158,22 +162,24 @@ contacts_counted as (
     from contacts
 ),
 
+contact_attributes_ranked as (
+    select
+        customer_id,
+        contact_name,
+        store_id,
+        added_at,
+        row_number() over (partition by customer_id order by case when contact_name is null then 1 else 0 end asc, added_at desc, contact_id asc) as name_rank,
+        row_number() over (partition by customer_id order by case when store_id is null then 1 else 0 end asc, store_contacts desc, added_at asc, contact_id asc) as store_rank
+    from contacts_counted
+),
+
 contact_attributes as (
     select
         customer_id,
         max(case when name_rank = 1 then contact_name end) as contact_name,
         max(case when store_rank = 1 then store_id end) as contact_store_id,
         min(added_at) as first_added_at
-    from (
-        select
-            customer_id,
-            contact_name,
-            store_id,
-            added_at,
-            row_number() over (partition by customer_id order by case when contact_name is null then 1 else 0 end, added_at desc, contact_id) as name_rank,
-            row_number() over (partition by customer_id order by case when store_id is null then 1 else 0 end, store_contacts desc, added_at, contact_id) as store_rank
-        from contacts_counted
-    ) as ranked
+    from contact_attributes_ranked
     group by 1
 ),
 
@@ -194,17 +200,19 @@ delivery_provinces as (
     group by 1, 2
 ),
 
+top_delivery_province_ranked as (
+    select
+        customer_id,
+        province,
+        row_number() over (partition by customer_id order by orders desc, last_ordered_at desc, province asc) as province_rank
+    from delivery_provinces
+),
+
 top_delivery_province as (
     select
         customer_id,
         province
-    from (
-        select
-            customer_id,
-            province,
-            row_number() over (partition by customer_id order by orders desc, last_ordered_at desc, province) as province_rank
-        from delivery_provinces
-    ) as ranked
+    from top_delivery_province_ranked
     where province_rank = 1
 ),
 

@@ -69,7 +69,10 @@ event_records as (
         openid || '|' || coalesce(unionid, '') as record_id,
         'openid' as anchor_type,
         openid as anchor_value,
+        cast(null as {{ dbt.type_string() }}) as mobile,
         unionid,
+        cast(null as {{ dbt.type_string() }}) as email,
+        false as is_order,
         min(occurred_at) as seen_at
     from stg_mall__behavior_events
     where openid is not null
@@ -82,7 +85,9 @@ contact_records as (
         contact_id as record_id,
         'external_userid' as anchor_type,
         external_userid as anchor_value,
+        cast(null as {{ dbt.type_string() }}) as mobile,
         unionid,
+        cast(null as {{ dbt.type_string() }}) as email,
         false as is_order,
         added_at as seen_at
     from stg_wecom__contacts
@@ -95,12 +100,13 @@ remark_records as (
         'external_userid' as anchor_type,
         remarks.external_userid as anchor_value,
         remarks.mobile,
+        cast(null as {{ dbt.type_string() }}) as unionid,
+        cast(null as {{ dbt.type_string() }}) as email,
         false as is_order,
         contacts.added_at as seen_at
     from stg_wecom__contact_remark_mobiles as remarks
     inner join stg_wecom__contacts as contacts
         on remarks.contact_id = contacts.contact_id
-    where remarks.mobile is not null
 ),
 
 pos_order_records as (
@@ -110,6 +116,8 @@ pos_order_records as (
         case when member_card_no is not null then 'member_card' end as anchor_type,
         member_card_no as anchor_value,
         mobile,
+        cast(null as {{ dbt.type_string() }}) as unionid,
+        cast(null as {{ dbt.type_string() }}) as email,
         not is_return as is_order,
         ordered_at as seen_at
     from stg_pos__orders
@@ -123,6 +131,7 @@ mall_order_records as (
         openid as anchor_value,
         receiver_mobile as mobile,
         unionid,
+        cast(null as {{ dbt.type_string() }}) as email,
         true as is_order,
         coalesce(paid_at, created_at) as seen_at
     from stg_mall__orders
@@ -130,51 +139,41 @@ mall_order_records as (
 ),
 
 occurrences as (
-    -- anchors: every record's own account key
-    select record_source, record_id, anchor_type, anchor_value, anchor_type as identifier_type, anchor_value as identifier_value, 'anchor' as identifier_role, is_order, seen_at from member_records
+    -- anchor: every record's own account key
+    {{ identifier_occurrence_rows('member_records', 'anchor', 'anchor') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, anchor_type, anchor_value, 'anchor', is_order, seen_at from mall_user_records
+    {{ identifier_occurrence_rows('mall_user_records', 'anchor', 'anchor') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, anchor_type, anchor_value, 'anchor', false, seen_at from event_records
+    {{ identifier_occurrence_rows('event_records', 'anchor', 'anchor') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, anchor_type, anchor_value, 'anchor', is_order, seen_at from contact_records
+    {{ identifier_occurrence_rows('contact_records', 'anchor', 'anchor') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, anchor_type, anchor_value, 'anchor', is_order, seen_at from pos_order_records
-    where anchor_value is not null
+    {{ identifier_occurrence_rows('pos_order_records', 'anchor', 'anchor') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, anchor_type, anchor_value, 'anchor', is_order, seen_at from mall_order_records
-    -- strong: unionid
+    {{ identifier_occurrence_rows('mall_order_records', 'anchor', 'anchor') }}
+    -- strong: the unionid
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'unionid', unionid, 'strong', is_order, seen_at from mall_user_records
-    where unionid is not null
+    {{ identifier_occurrence_rows('mall_user_records', 'unionid', 'strong') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'unionid', unionid, 'strong', false, seen_at from event_records
-    where unionid is not null
+    {{ identifier_occurrence_rows('event_records', 'unionid', 'strong') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'unionid', unionid, 'strong', is_order, seen_at from contact_records
-    where unionid is not null
+    {{ identifier_occurrence_rows('contact_records', 'unionid', 'strong') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'unionid', unionid, 'strong', is_order, seen_at from mall_order_records
-    where unionid is not null
+    {{ identifier_occurrence_rows('mall_order_records', 'unionid', 'strong') }}
     -- registered: the account owner's own mobile and email
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'mobile', mobile, 'registered', is_order, seen_at from member_records
-    where mobile is not null
+    {{ identifier_occurrence_rows('member_records', 'mobile', 'registered') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'mobile', mobile, 'registered', is_order, seen_at from mall_user_records
-    where mobile is not null
+    {{ identifier_occurrence_rows('mall_user_records', 'mobile', 'registered') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'email', email, 'registered', is_order, seen_at from mall_user_records
-    where email is not null
+    {{ identifier_occurrence_rows('mall_user_records', 'email', 'registered') }}
     -- weak: phones typed by someone else
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'mobile', mobile, 'weak', is_order, seen_at from remark_records
+    {{ identifier_occurrence_rows('remark_records', 'mobile', 'weak') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'mobile', mobile, 'weak', is_order, seen_at from pos_order_records
-    where mobile is not null
+    {{ identifier_occurrence_rows('pos_order_records', 'mobile', 'weak') }}
     union all
-    select record_source, record_id, anchor_type, anchor_value, 'mobile', mobile, 'weak', is_order, seen_at from mall_order_records
-    where mobile is not null
+    {{ identifier_occurrence_rows('mall_order_records', 'mobile', 'weak') }}
 ),
 
 final as (

@@ -140,8 +140,7 @@ final as (
             when profiled.unionids > {{ max_accounts['unionid'] }}
                 then 'with ' || profiled.unionids || ' unionids (max {{ max_accounts["unionid"] }})'
             when coalesce(order_volume.max_orders_per_quarter, 0) > {{ var('identity_hub_max_orders_per_quarter') }}
-                then 'on ' || order_volume.max_orders_per_quarter
-                || ' orders in one quarter (max {{ var("identity_hub_max_orders_per_quarter") }})'
+                then 'on ' || order_volume.max_orders_per_quarter || ' orders in one quarter (max {{ var("identity_hub_max_orders_per_quarter") }})'
         end as quarantine_reason,
         card_holders.holder_name_key,
         profiled.is_anchor,

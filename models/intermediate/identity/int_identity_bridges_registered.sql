@@ -23,12 +23,12 @@ account_profiles as (
 touches as (
     select distinct
         occurrences.node_id as bridge_node_id,
-        accounts.account_id as unit_id
+        linked_accounts.account_id as unit_id
     from int_identifier_occurrences as occurrences
     inner join int_identifiers_profiled as bridges
         on occurrences.node_id = bridges.node_id
-    inner join int_identity_accounts_linked as accounts
-        on occurrences.anchor_node_id = accounts.node_id
+    inner join int_identity_accounts_linked as linked_accounts
+        on occurrences.anchor_node_id = linked_accounts.node_id
     where
         occurrences.identifier_role = 'registered'
         and bridges.link_status = 'linkable'

@@ -102,7 +102,13 @@ contested_weak as (
 ),
 
 quarantined_before as (
-    select * from int_identity_clusters_registered
+    select
+        node_id,
+        cluster_id,
+        placed_by,
+        quarantine_kind,
+        quarantine_reason
+    from int_identity_clusters_registered
     where cluster_id is null
 ),
 

@@ -49,14 +49,14 @@ checks as (
 
 placed_accounts as (
     select
-        accounts.node_id,
-        case when checks.conflict_reason is null then units.component_id else accounts.account_id end as cluster_id,
+        linked_accounts.node_id,
+        case when checks.conflict_reason is null then units.component_id else linked_accounts.account_id end as cluster_id,
         'account' as placed_by,
         cast(null as {{ dbt.type_string() }}) as quarantine_kind,
         cast(null as {{ dbt.type_string() }}) as quarantine_reason
-    from int_identity_accounts_linked as accounts
+    from int_identity_accounts_linked as linked_accounts
     inner join units
-        on accounts.account_id = units.unit_id
+        on linked_accounts.account_id = units.unit_id
     inner join checks
         on units.component_id = checks.component_id
 ),

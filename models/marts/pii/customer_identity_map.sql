@@ -18,16 +18,16 @@ final as (
     select
         profiled.identifier_type,
         profiled.identifier_value,
-        keys.customer_id,
+        customer_keys.customer_id,
         clusters.placed_by,
         profiled.records,
         profiled.first_seen_at,
         profiled.last_seen_at
-    from int_customer_keys as keys
+    from int_customer_keys as customer_keys
     inner join int_identifiers_profiled as profiled
-        on keys.node_id = profiled.node_id
+        on customer_keys.node_id = profiled.node_id
     inner join int_identity_clusters as clusters
-        on keys.node_id = clusters.node_id
+        on customer_keys.node_id = clusters.node_id
 )
 
 select * from final
