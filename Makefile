@@ -48,6 +48,7 @@ demo: $(STAMP) ## Generate sample data, ingest, dbt build, validate, print a sum
 	rm -rf $(DEMO_RAW)
 	$(BIN)/crm generate --out $(DEMO_RAW) --members $(MEMBERS) --seed $(SEED)
 	$(BIN)/crm run --raw-dir $(DEMO_RAW) --database $(DEMO_DB) --fresh
+	$(BIN)/crm evaluate identity --raw-dir $(DEMO_RAW) --database $(DEMO_DB)
 
 test: lint dbt-test pytest ## Every check: ruff, sqlfluff, dbt build with all tests, pytest
 
@@ -77,6 +78,9 @@ lock: ## Re-resolve requirements.lock after changing pyproject.toml
 
 bench: $(STAMP) ## Generation and ingestion benchmark (see benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_generate_ingest.py
+
+bench-identity: $(STAMP) ## Identity stitching benchmark beside SciPy (benchmarks/identity_results.md)
+	$(BIN)/python benchmarks/bench_identity.py
 
 docs: $(STAMP) ## Build the dbt docs site into target/
 	CRM_DATABASE=$(DEMO_DB) $(BIN)/dbt docs generate

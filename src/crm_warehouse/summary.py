@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference", "audit")
+SCHEMAS = ("raw", "staging", "intermediate", "marts", "pii", "reference", "audit")
 
 
 def table_counts(database: Path) -> list[tuple[str, str, str, int]]:
@@ -60,6 +60,40 @@ def dbt_test_counts(run_results: Path) -> dict[str, int]:
     return counts
 
 
+def identity_lines(database: Path) -> list[str]:
+    """Customers stitched, identifiers quarantined by kind, largest customer, anonymous
+    orders; nothing when the identity marts are not built."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        try:
+            customers, prospects = con.execute(
+                "select count(*), count(*) filter (where is_prospect) from marts.dim_customers"
+            ).fetchall()[0]
+            identifiers, largest = con.execute(
+                "select count(*), coalesce(max(n), 0) from pii.customer_identity_map "
+                "left join (select customer_id, count(*) as n from pii.customer_identity_map "
+                "group by 1) using (customer_id)"
+            ).fetchall()[0]
+            quarantined = con.execute(
+                "select quarantine_kind, count(*) from audit.identity_quarantine "
+                "group by 1 order by 1"
+            ).fetchall()
+            anonymous, orders = con.execute(
+                "select count(*) filter (where is_anonymous), count(*) from marts.fct_orders"
+            ).fetchall()[0]
+        except duckdb.CatalogException:
+            return []
+    finally:
+        con.close()
+    kinds = ", ".join(f"{n:,} {kind}" for kind, n in quarantined) or "none"
+    return [
+        f"  identity: {customers:,} customers ({prospects:,} prospects) from "
+        f"{identifiers:,} identifiers; largest customer {largest} identifiers",
+        f"    quarantined identifiers: {kinds} (audit.identity_quarantine)",
+        f"    anonymous orders: {anonymous:,} of {orders:,} (no usable identifier)",
+    ]
+
+
 def render(
     database: Path,
     timings: dict[str, float],
@@ -74,6 +108,7 @@ def render(
             lines.append(f"  {schema}")
             current = schema
         lines.append(f"    {name:<45} {kind:<5} {rows:>12,}")
+    lines.extend(identity_lines(database))
     rejected = rejected_by_reason(database)
     total_rejected = sum(n for _, _, n in rejected)
     lines.append(f"  rejected rows: {total_rejected:,} (audit.rejected_rows)")
