@@ -65,7 +65,7 @@ final as (
         (golden.wecom_contacts > 0) as is_wecom_contact,
         (golden.unionids > 0) as has_unionid,
         (purchases.customer_id is null) as is_prospect,
-        golden.birth_date,
+        cast(extract(month from golden.birth_date) as {{ dbt.type_int() }}) as birth_month,
         golden.baby_birth_date,
         {{ utc_to_business_date('golden.first_seen_at') }} as first_seen_date,
         purchases.first_purchase_date,
