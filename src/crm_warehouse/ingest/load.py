@@ -54,9 +54,11 @@ _QUOTED_OPTIONS = (
 _PLAIN_OPTIONS = (
     f"{_COMMON_OPTIONS}, delim = '{US}', quote = '', escape = '', nullstr = '{NULL_TEXT}'"
 )
-#: Workers run at a lower priority than the main process: its loading is the
-#: serial step, and prepared files wait for it in a bounded window.
-_WORKER_NICENESS = 10
+#: Workers run only slightly below the main process (whose loading is the serial
+#: step; prepared files wait for it in a bounded window): they do most of the work,
+#: and at a lower priority (it was 10) any other busy process on the machine
+#: starved them (at nice 10 a process gets a tenth of the CPU a nice 0 one gets).
+_WORKER_NICENESS = 2
 _DUCKDB_MEMORY_LIMIT = "2GB"
 _REJECT_COLUMNS = "{'line_number': 'BIGINT', 'reason': 'VARCHAR', 'raw_text': 'VARCHAR'}"
 
