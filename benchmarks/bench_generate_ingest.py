@@ -5,6 +5,11 @@ its worker processes, sampled from /proc), and writes the medians with the machi
 description to benchmarks/results.md (and the raw runs to benchmarks/results.json).
 
     python benchmarks/bench_generate_ingest.py --scales 120000 1200000 --runs 3
+
+``--reuse 1200000=/path/to/raw`` ingests data generated before (``crm generate --out
+/path/to/raw --members 1200000 --seed 42``) instead of generating it in every run;
+``--warm`` reads every raw file once before each ingestion (outside the timing), so
+that runs on reused data start from the page cache as runs right after generation do.
 """
 
 from __future__ import annotations
@@ -89,6 +94,15 @@ def measure(cmd: list[str]) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
+def warm(raw: Path) -> None:
+    """Read every file under raw once (into the page cache)."""
+    for path in sorted(raw.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as stream:
+                while stream.read(1 << 24):
+                    pass
+
+
 def machine() -> str:
     cpu = "unknown cpu"
     try:
@@ -111,38 +125,57 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workdir", type=Path, default=None, help="scratch folder (default: tmp)")
+    parser.add_argument(
+        "--reuse",
+        action="append",
+        default=[],
+        metavar="SCALE=DIR",
+        help="ingest the raw data in DIR for SCALE instead of generating it (repeatable)",
+    )
+    parser.add_argument(
+        "--warm", action="store_true", help="read the raw files once before each ingestion"
+    )
     args = parser.parse_args()
+    reuse = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.reuse)}
 
     runs: list[dict] = []
     base = Path(tempfile.mkdtemp(prefix="crm-bench-", dir=args.workdir))
     try:
         for scale in args.scales:
             for run in range(1, args.runs + 1):
-                raw, db = base / f"raw-{scale}", base / f"crm-{scale}.duckdb"
-                shutil.rmtree(raw, ignore_errors=True)
+                db = base / f"crm-{scale}.duckdb"
                 db.unlink(missing_ok=True)
-                gen = measure(
-                    [
-                        CRM,
-                        "generate",
-                        "--out",
-                        str(raw),
-                        "--members",
-                        str(scale),
-                        "--seed",
-                        str(args.seed),
-                        "--quiet",
-                    ]
-                )
+                if scale in reuse:
+                    raw, gen = reuse[scale], None
+                else:
+                    raw = base / f"raw-{scale}"
+                    shutil.rmtree(raw, ignore_errors=True)
+                    gen = measure(
+                        [
+                            CRM,
+                            "generate",
+                            "--out",
+                            str(raw),
+                            "--members",
+                            str(scale),
+                            "--seed",
+                            str(args.seed),
+                            "--quiet",
+                        ]
+                    )
                 size = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+                if args.warm:
+                    warm(raw)
                 ing = measure(
                     [CRM, "ingest", "--raw-dir", str(raw), "--database", str(db), "--quiet"]
                 )
+                db.unlink(missing_ok=True)
+                Path(f"{db}.wal").unlink(missing_ok=True)
                 record = {
                     "scale": scale,
                     "run": run,
-                    "generate_s": round(gen[0], 1),
-                    "generate_peak_mib": round(gen[1]),
+                    "generate_s": round(gen[0], 1) if gen else None,
+                    "generate_peak_mib": round(gen[1]) if gen else None,
                     "ingest_s": round(ing[0], 1),
                     "ingest_peak_mib": round(ing[1]),
                     "raw_mib": round(size / 2**20),
@@ -157,7 +190,10 @@ def main() -> None:
         "# Generation and ingestion benchmark",
         "",
         f"Measured {datetime.now(UTC):%Y-%m-%d} by `benchmarks/bench_generate_ingest.py "
-        f"--scales {' '.join(map(str, args.scales))} --runs {args.runs}` (seed {args.seed}).",
+        f"--scales {' '.join(map(str, args.scales))} --runs {args.runs}"
+        + "".join(f" --reuse {k}=..." for k in sorted(reuse))
+        + (" --warm" if args.warm else "")
+        + f"` (seed {args.seed}).",
         f"Machine: {machine()}.",
         "Time is wall-clock of the CLI command; memory is the peak resident set of the",
         "command and its worker processes together plus the temporary files it keeps in",
@@ -169,10 +205,19 @@ def main() -> None:
     ]
     for scale in args.scales:
         rs = [r for r in runs if r["scale"] == scale]
-        med = {k: statistics.median(r[k] for r in rs) for k in rs[0] if k not in ("scale", "run")}
+        med = {
+            k: statistics.median(r[k] for r in rs)
+            for k in rs[0]
+            if k not in ("scale", "run") and rs[0][k] is not None
+        }
+        if "generate_s" in med:
+            generated = (
+                f"{med['generate_s']:.1f} s | {max(r['generate_peak_mib'] for r in rs):,} MiB"
+            )
+        else:
+            generated = "reused | reused"
         lines.append(
-            f"| {scale:,} | {med['raw_mib']:,.0f} MiB | {med['generate_s']:.1f} s "
-            f"| {max(r['generate_peak_mib'] for r in rs):,} MiB | {med['ingest_s']:.1f} s "
+            f"| {scale:,} | {med['raw_mib']:,.0f} MiB | {generated} | {med['ingest_s']:.1f} s "
             f"| {max(r['ingest_peak_mib'] for r in rs):,} MiB | {len(rs)} |"
         )
     lines += [

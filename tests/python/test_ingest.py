@@ -814,3 +814,181 @@ def test_nasty_values_round_trip_exactly(raw: Path, db: Path) -> None:
     columns = ", ".join(f'"{c}"' for c in POS_ORDERS.columns)
     got = query(db, f"SELECT {columns}, _source_line FROM raw.pos__orders ORDER BY _source_line")
     assert got == csv_rows
+
+
+# ---------------------------------------------------------------------------- fast path
+
+EVENTS = EXPORTS_BY_NAME["mall__behavior_events"]
+SENDS = EXPORTS_BY_NAME["marketing__campaign_sends"]
+
+
+def _fast_path_raw(raw: Path) -> None:
+    """Files DuckDB can read as they are, with every kind of odd line in them."""
+    items = ",".join(ITEMS.columns)
+    write(
+        raw,
+        "pos/order_items/a.csv",
+        "\ufeff\r\n"  # a blank line before the header (after a BOM)
+        f"{items},extra\r\n"
+        "I1,1,0301,1,9.90,9.90,x\r\n"
+        "\r\n"
+        "I2,2,0302,1,9.90\r\n"  # 5 fields
+        " ,3,0303,1,1,1,x\r\n"  # blank key
+        'I4,4,"03,04",1,"1,299.00",1,x\r\n'  # quoted: one whole record
+        "I5,5,nul\x00byte,1,1,1,x\r\n"
+        "I6,6,ideographic\u3000space\t,1,1,1,x\r\n"
+        "\u3000,7,full-width blank key,1,1,1,x\r\n"
+        "  \t \r\n"
+        "I8,8,last line without newline,1,1,1,x",
+    )
+    path = raw / "pos/orders/b.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        f"{ORDERS_HEADER}\nP1,S1,,,t,sale,,1,0,1,cash\n".encode()
+        + b"P2,S\xff1,,,t,sale,,1,0,1,cash\n"  # not UTF-8: DuckDB skips it
+        + "P3,门店,,,t,sale,,1,0,1,cash\nP4,S1,,,t,sale,,1,0,1,cash\n".encode()
+    )
+    sends = ",".join(reversed(SENDS.columns))  # columns in another order
+    write(raw, "marketing/campaign_sends/c.csv", f"{sends}\n" + "t,t,t,u,m,A,C1\n" * 50)
+    events = [
+        '{"event_id":"E1","openid":"o","unionid":null,"event_type":"view","sku":"1",'
+        '"query":null,"occurred_at":1711205777512}',
+        '{"event_id":"E2","openid":"o","unionid":null,"event_type":"view","sku":"1",'
+        '"query":"\\"q\\"\\n\\t/","occurred_at":1711205777512,"app_version":"1.2"}',
+        '{"event_id":"E3","openid":"o","event_type":"view","occurred_at":17}',  # keys missing
+        '{"event_id":"E4", "openid": "o", "unionid": true, "event_type": "v", "sku": false, '
+        '"query": "spaces", "occurred_at": -5}',
+        '{"occurred_at":1,"query":null,"sku":null,"event_type":"v","unionid":null,'
+        '"openid":"o","event_id":"E5"}',  # keys in another order
+        '{"event_id":"E6","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1.50}',  # a fraction keeps its text
+        '{"event_id":"E7","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":123456789012345678901234567890}',
+        '{"event_id":"E8","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":NaN}',
+        '{"event_id":"E9","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1,}',  # trailing comma
+        '{"event_id":"E10","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1,"event_id":"E10b"}',  # duplicate key
+        '{"event_id":"E11","openid":"\\u5f20\\ud83d\\ude00","unionid":null,"event_type":"v",'
+        '"sku":null,"query":null,"occurred_at":01}',
+        '{"event_id":"E12","openid":"o","unionid":null,"event_type":"v","sku":[1,{"a":2.0}],'
+        '"query":{"k":"v","k":"w"},"occurred_at":-0}',  # nested values
+        '{"event_id":"  ","openid":"o","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1}',  # blank key
+        "",
+        '["E14"]',
+        '{"event_id":"E15","openid":"o"',
+        '{"event_id":"E16","openid":"\\ud800","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1}',
+        '{"event_id":"E17","openid":"é","unionid":null,"event_type":"v","sku":null,'
+        '"query":null,"occurred_at":1e5}',
+    ]
+    path = raw / "mall/behavior_events/d.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = "\n".join(events).encode() + b"\n"
+    data += b'{"event_id":"E19","openid":"\xc3\x28","unionid":null}\n'  # not UTF-8
+    path.write_bytes(data + b'{"event_id":"E20","openid":"last"}\n')
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:
+    """Every raw table and the audit tables, without load ids and times."""
+    out = {}
+    for export in EXPORTS:
+        columns = ", ".join(f'"{c}"' for c in (*export.columns, "_source_file", "_source_line"))
+        out[export.name] = sorted(query(db, f"SELECT {columns} FROM raw.{export.name}"), key=repr)
+    out["rejected"] = query(
+        db,
+        "SELECT file_id, export_name, source_file, line_number, reason, raw_text "
+        "FROM audit.rejected_rows ORDER BY file_id, line_number",
+    )
+    out["manifest"] = query(
+        db,
+        "SELECT file_id, source_file, file_version, sha256, size_bytes, encoding, "
+        "records_read, rows_loaded, rows_rejected, blank_lines, missing_columns, "
+        "extra_columns FROM audit.load_manifest ORDER BY file_id",
+    )
+    return out
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fast_path_loads_what_the_record_readers_load(
+    raw: Path, tmp_path: Path, monkeypatch, workers: int
+) -> None:
+    _fast_path_raw(raw)
+    monkeypatch.setenv("CRM_INGEST_FAST_MIN_BYTES", "0")
+    fast = run(raw, tmp_path / "fast.duckdb", workers=workers)
+    monkeypatch.setenv("CRM_INGEST_FAST_MIN_BYTES", str(2**62))
+    slow = run(raw, tmp_path / "slow.duckdb", workers=workers)
+    assert (fast.files_fast, slow.files_fast) == (4, 0)
+    assert (fast.rows_loaded, fast.rows_rejected) == (slow.rows_loaded, slow.rows_rejected)
+    got, expected = _tables(tmp_path / "fast.duckdb"), _tables(tmp_path / "slow.duckdb")
+    assert got == expected
+    # spot checks of what both paths give
+    assert [r[:1] + r[-1:] for r in got["pos__order_items"]] == [
+        (" ", 6),  # one of the two key fields is enough
+        ("I1", 3),
+        ("I4", 7),
+        ("I5", 8),
+        ("I6", 9),
+        ("I8", 12),
+        ("\u3000", 10),
+    ]
+    assert [r[0] for r in got["pos__orders"]] == ["P1", "P3", "P4"]
+    assert len(got["marketing__campaign_sends"]) == 50
+    events = {r[0]: r for r in got["mall__behavior_events"]}
+    assert events["E6"][6] == "1.50"
+    assert events["E7"][6] == "123456789012345678901234567890"
+    assert events["E8"][6] == "NaN"
+    assert events["E10b"][0] == "E10b"
+    assert events["E12"][4:7] == ('[1,{"a":2.0}]', '{"k":"w"}', "0")
+    assert events["E2"][5] == '"q"\n\t/'
+    assert [(r[2], r[3]) for r in got["rejected"]] == [
+        *(("mall/behavior_events/d.jsonl", n) for n in (9, 11, 13, 15, 16, 17, 19)),
+        ("pos/order_items/a.csv", 5),
+        ("pos/orders/b.csv", 3),
+    ]
+    assert [r[1:2] + r[6:] for r in got["manifest"]] == [
+        ("mall/behavior_events/d.jsonl", 19, 12, 7, 1, [], ["app_version"]),
+        ("marketing/campaign_sends/c.csv", 50, 50, 0, 0, [], []),
+        ("pos/order_items/a.csv", 8, 7, 1, 3, [], ["extra"]),
+        ("pos/orders/b.csv", 4, 3, 1, 0, [], []),
+    ]
+
+
+def test_csv_record_over_lines_takes_the_slow_path(raw: Path, db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CRM_INGEST_FAST_MIN_BYTES", "0")
+    write(
+        raw,
+        "pos/orders/o.csv",
+        f"{ORDERS_HEADER}\n"
+        "P1,S1,,,t,sale,,1,0,1,cash\n"
+        'P2,"two\n'
+        'P9,S1,,,t,sale,,1,0,1,cash",,,t,sale,,1,0,1,cash\n'
+        "P3,S1,,,t,sale,,1,0,1,cash\n",
+    )
+    result = run(raw, db)
+    assert result.files_fast == 0
+    rows = query(db, "SELECT order_no, store_id, _source_line FROM raw.pos__orders ORDER BY 3")
+    assert rows == [
+        ("P1", "S1", 2),
+        ("P2", "two\nP9,S1,,,t,sale,,1,0,1,cash", 3),
+        ("P3", "S1", 5),
+    ]
+
+
+def test_gb18030_and_mixed_newlines_take_the_slow_path(raw: Path, db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CRM_INGEST_FAST_MIN_BYTES", "0")
+    write(raw, "pos/members/g.csv", f"{MEMBERS_HEADER}\nC1,张伟,,,,,S1,x,y\n", "gb18030")
+    write(raw, "pos/orders/o.csv", f"{ORDERS_HEADER}\r\nP1,S1,,,t,sale,,1,0,1,cash\n")
+    result = run(raw, db)
+    assert (result.files_fast, result.rows_loaded) == (0, 2)
+    assert query(db, "SELECT name FROM raw.pos__members") == [("张伟",)]
+
+
+@pytest.mark.parametrize("min_bytes", ["0", str(2**62)])
+def test_nasty_values_round_trip_on_both_paths(
+    raw: Path, db: Path, monkeypatch, min_bytes: str
+) -> None:
+    monkeypatch.setenv("CRM_INGEST_FAST_MIN_BYTES", min_bytes)
+    test_nasty_values_round_trip_exactly(raw, db)
