@@ -6,9 +6,11 @@ plus lineage columns) and records each file version, each rejected record and ea
 run in the ``audit`` schema. Modules:
 
 - :mod:`.discover` finds the contract's files in the raw folder;
-- :mod:`.decode` detects a file's encoding and decodes its lines;
+- :mod:`.decode` hashes a file, detects its encoding and decodes its lines;
 - :mod:`.readers` turns CSV and JSONL lines into records or rejections;
-- :mod:`.prepare` writes one file's records as a normalized CSV (in worker processes);
+- :mod:`.fastpath` lets DuckDB read a file as it is, the readers taking its odd lines;
+- :mod:`.prepare` writes one file's records as normalized temp files (in worker
+  processes), through the fast path where it can;
 - :mod:`.manifest` holds the DDL and the manifest of loaded file versions;
 - :mod:`.load` runs it all and bulk-loads each file in one transaction.
 """

@@ -1,29 +1,37 @@
 """The fast path: DuckDB reads an export file as it is, Python only its odd lines.
 
-For a file with a :class:`~.prepare.FastPlan`, DuckDB reads every physical line
-into one text column and numbers it (``row_number() OVER ()`` keeps the file's
-order), then inserts, straight into the raw table, every line whose values it can
-tell for certain are what the record readers (:mod:`.readers`) would give:
+A file qualifies (:func:`fast_plan`) when it is UTF-8 (with or without BOM), every
+line ends the same way (``\\n`` or ``\\r\\n``), it holds no ``\\x01`` (the column
+separator DuckDB is given), no line is longer than the readers allow and at most
+:data:`~.decode.MAX_BAD_LINES` lines are not UTF-8; a CSV file also needs a header
+without quotes, a JSONL file a first line without nested values (DuckDB's JSON
+functions cost more than the reader on nested records: a matter of speed only).
 
-- CSV (no quote character in the file): a non-blank line with exactly as many
-  commas as the header, no NUL, not longer than the csv module's field limit, and a
-  key field holding a visible ASCII character; its values are the comma-separated
+DuckDB then reads every physical line into one text column and numbers it
+(``row_number() OVER ()`` keeps the file's order; lines that are not UTF-8, known
+from the scan, are skipped and the numbers shifted past them) and flags as good
+every line whose values it can tell for certain are what the record readers
+(:mod:`.readers`) would give:
+
+- CSV: a non-blank line without quote character or NUL, with exactly as many
+  commas as the header, not longer than the csv module's field limit, and a key
+  field holding a visible ASCII character; its values are the comma-separated
   fields, picked by the header.
-- JSONL: a line that is a JSON object written compactly the way DuckDB writes JSON
-  (``json(line) = line``: standard JSON, no whitespace, no ``\\u`` escape), with
-  exactly the export's keys, each value a string, ``null``, ``true``/``false``, an
-  integer written canonically, or an array/object without backslashes, fractional
-  numbers or duplicate keys (compact JSON text then, as today), and a visible key.
+- JSONL: a line that is valid JSON without ``\\u`` escapes or trailing commas,
+  with exactly the export's keys (in any order, none twice), each value a string,
+  ``null``, ``true``/``false`` or an integer written canonically, and a visible key.
 
-Every other line (blank, malformed, with unknown or missing keys, ...) goes, in
-order and with the file's header, through the record readers, which load it,
-reject it or count it as blank exactly as they would in the whole file; their
-line numbers are mapped back. Lines read = loaded + rejected + blank is checked;
-if DuckDB fails on the file (bytes that are not UTF-8, a line too long) or the
-counts do not add up, the file is read the slow way.
+Every other line (blank, malformed, quoted, with unknown or missing keys, floats,
+nested values, ...) goes, in order and after the file's header, through the record
+readers, which load it, reject it or count it as blank exactly as they would in
+the whole file; their line numbers are mapped back. For CSV this needs each odd
+line with a quote to be a whole record (:func:`odd_lines_are_records`), else a
+quoted field may span lines and the whole file is read the slow way; so it is when
+DuckDB fails on the file or its line count differs from the scan's.
 
-This runs in the worker processes (each with an in-memory DuckDB): the good rows go
-to a Parquet temp file (values, line number and a flag), which the loader inserts.
+This runs in the worker processes (:mod:`.prepare`, an in-memory DuckDB each): the
+lines go to a Parquet temp file (line number, good flag, the odd line's text, the
+values), from which the loader inserts the good rows.
 """
 
 from __future__ import annotations

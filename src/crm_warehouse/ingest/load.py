@@ -2,9 +2,10 @@
 
 Shape of a run: find the contract's files (sorted by path); worker processes hash
 each file and, unless that content is already the latest version loaded, parse and
-validate it into normalized UTF-8 temp files of rows and of rejects
-(:mod:`.prepare`); the main process takes the prepared files back in path order and
-bulk-loads each with DuckDB's ``read_csv``, in one transaction together with its
+validate it into temp files of rows and of rejects (:mod:`.prepare`: a Parquet file
+from DuckDB for the lines of the fast path, :mod:`.fastpath`, normalized UTF-8 CSV
+from the record readers for the others); the main process takes the prepared files
+back in path order and bulk-loads each, in one transaction together with its
 rejects and its manifest row, giving it the next ``file_id``. The results do not
 depend on timing or on the number of workers.
 """
