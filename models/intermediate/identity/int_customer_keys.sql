@@ -1,7 +1,17 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='key_set',
+    full_refresh=false,
+    on_schema_change='fail',
+) }}
+
 {#- Stable customer keys: one row per stitched identifier with its customer_id.
 
-    This model reads its own previous version (the table as the last run left it) so
-    that keys survive refreshes:
+    This model reads its own previous version ({{ this }}, the table as the last run
+    left it) so that keys survive refreshes. Every run replaces every row (all rows
+    share key_set 'current', the unique key of the delete+insert), and --full-refresh
+    leaves the model alone (full_refresh: false): keys are state, not a cache.
     - a cluster that holds identifiers of exactly one previous customer keeps that key;
     - when clusters merge, the oldest key survives (the one whose founding identifier
       was seen first);
@@ -9,8 +19,6 @@
     - any other cluster gets a new key derived from its founding identifier (the one
       seen first), so a rebuild from scratch gives the same keys to the same people.
     customer_id_changes logs every merge and split with the run that made it. -#}
-
-{%- set previous = adapter.get_relation(this.database, this.schema, this.identifier) %}
 
 with int_identity_clusters as (
     select * from {{ ref('int_identity_clusters') }}
@@ -48,7 +56,7 @@ previous_keys as (
         node_id,
         customer_id,
         key_founded_at
-    from {{ previous if previous is not none else 'empty_previous_keys' }}
+    from {{ this if is_incremental() else 'empty_previous_keys' }}
 ),
 
 key_overlaps as (
@@ -144,6 +152,7 @@ cluster_keys as (
 
 final as (
     select
+        'current' as key_set,
         current_nodes.node_id,
         cluster_keys.customer_id,
         previous_keys.customer_id as previous_customer_id,
