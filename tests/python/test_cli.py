@@ -9,10 +9,26 @@ import pytest
 from conftest import run_crm
 
 
-@pytest.mark.parametrize("command", ["generate", "ingest", "build", "run", "validate"])
+@pytest.mark.parametrize(
+    "command", ["generate", "ingest", "build", "run", "validate", "evaluate identity"]
+)
 def test_every_command_has_help(command: str) -> None:
-    result = run_crm(command, "--help")
+    result = run_crm(*command.split(), "--help")
     assert "Usage: crm " + command in result.stdout
+
+
+def test_evaluate_identity_without_truth_fails_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_crm(
+        "evaluate",
+        "identity",
+        "--raw-dir",
+        str(tmp_path / "raw"),
+        "--database",
+        str(tmp_path / "x.duckdb"),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "crm: error:" in result.stderr and "record_owners.csv: not found" in result.stderr
 
 
 def test_ingest_of_missing_folder_fails_with_a_clear_message(tmp_path: Path) -> None:
