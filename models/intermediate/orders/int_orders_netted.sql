@@ -5,7 +5,7 @@
     a row of its own (order_type 'return', net 0) and its amount reduces the sale it
     reverses. One row per order_key (channel and order id). -#}
 
-{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+{%- set as_of = as_of_date() %}
 
 with stg_pos__orders as (
     select * from {{ ref('stg_pos__orders') }}

@@ -1,4 +1,4 @@
-{%- set as_of = "cast('" ~ var('as_of_date') ~ "' as date)" %}
+{%- set as_of = as_of_date() %}
 
 with int_customers_golden as (
     select * from {{ ref('int_customers_golden') }}

@@ -1,0 +1,9 @@
+{#- The tie-aware percent-rank score of domain.md, min(5, 1 + floor(5 * percent_rank)),
+    computed exactly in integers: percent_rank = (rank - 1) / (n - 1), and 0 when
+    n = 1. `rank_expr` is rank() over the dimension's order (ties share a rank). -#}
+{% macro rfm_percent_rank_score(rank_expr, count_expr) -%}
+    case
+        when {{ count_expr }} <= 1 then 1
+        else least(5, 1 + cast(floor(5.0 * ({{ rank_expr }} - 1) / ({{ count_expr }} - 1)) as {{ dbt.type_int() }}))
+    end
+{%- endmacro %}

@@ -1,0 +1,12 @@
+{#- "D minus W months" by domain.md's month-end rule: when D is the last day of its
+    month, the result is the last day of the month W months earlier (1998-06-30 minus
+    3 months is 1998-03-31); otherwise the same day of the month, clamped to that
+    month's end (2024-05-30 minus 3 months is 2024-02-29). `months` may be an integer
+    or an SQL expression; negative shifts go forward. -#}
+{% macro shift_months_back(date_expr, months) -%}
+    case
+        when {{ date_expr }} = cast({{ dbt.last_day(date_expr, 'month') }} as date)
+            then cast({{ dbt.last_day(dbt.dateadd('month', '-1 * (' ~ months ~ ')', date_expr), 'month') }} as date)
+        else cast({{ dbt.dateadd('month', '-1 * (' ~ months ~ ')', date_expr) }} as date)
+    end
+{%- endmacro %}
