@@ -15,32 +15,19 @@ stg_mall__orders as (
     select * from {{ ref('stg_mall__orders') }}
 ),
 
-stg_mall__order_refunds as (
-    select * from {{ ref('stg_mall__order_refunds') }}
+int_order_refund_events as (
+    select * from {{ ref('int_order_refund_events') }}
 ),
 
 int_customer_records as (
     select * from {{ ref('int_customer_records') }}
 ),
 
-pos_returns as (
+refunds as (
     select
-        original_order_id as order_id,
-        sum(paid_amount) as returned_amount
-    from stg_pos__orders
-    where
-        is_return
-        and is_original_order_found
-        and order_date <= {{ as_of }}
-    group by 1
-),
-
-mall_refunds as (
-    select
-        order_id,
+        order_key,
         sum(refund_amount) as refunded_amount
-    from stg_mall__order_refunds
-    where refunded_date <= {{ as_of }}
+    from int_order_refund_events
     group by 1
 ),
 
@@ -57,14 +44,14 @@ pos_orders as (
         orders.total_amount as gross_amount,
         orders.discount_amount,
         orders.paid_amount,
-        case when orders.is_return then 0 else coalesce(pos_returns.returned_amount, 0) end as refunded_amount,
+        case when orders.is_return then 0 else coalesce(refunds.refunded_amount, 0) end as refunded_amount,
         not orders.is_return as is_sale,
         true as is_paid,
         orders.order_date,
         orders.ordered_at
     from stg_pos__orders as orders
-    left join pos_returns
-        on orders.order_id = pos_returns.order_id
+    left join refunds
+        on 'store:' || orders.order_id = refunds.order_key
     where orders.order_date <= {{ as_of }}
 ),
 
@@ -81,14 +68,14 @@ mall_orders as (
         orders.total_amount as gross_amount,
         orders.discount_amount,
         orders.paid_amount,
-        coalesce(mall_refunds.refunded_amount, 0) as refunded_amount,
+        coalesce(refunds.refunded_amount, 0) as refunded_amount,
         true as is_sale,
         coalesce(orders.is_paid and orders.order_status <> 'cancelled', false) as is_paid,
         coalesce(orders.paid_date, orders.created_date) as order_date,
         coalesce(orders.paid_at, orders.created_at) as ordered_at
     from stg_mall__orders as orders
-    left join mall_refunds
-        on orders.order_id = mall_refunds.order_id
+    left join refunds
+        on 'mall:' || orders.order_id = refunds.order_key
     where coalesce(orders.paid_date, orders.created_date) <= {{ as_of }}
 ),
 
