@@ -8,6 +8,19 @@ fct_orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
+customer_rfm as (
+    select * from {{ ref('customer_rfm') }}
+),
+
+customer_lifecycle as (
+    select * from {{ ref('customer_lifecycle') }}
+    where window_months = {{ var('lifecycle_default_window') }}
+),
+
+customer_tiers as (
+    select * from {{ ref('customer_tiers') }}
+),
+
 purchases as (
     select
         customer_id,
@@ -45,6 +58,9 @@ final as (
         {{ keyed_hash('golden.email') }} as email_key,
         golden.gender,
         golden.home_store_id,
+        customer_rfm.rfm_segment,
+        customer_lifecycle.lifecycle_stage,
+        customer_tiers.tier_code,
         golden.province,
         golden.region,
         case
@@ -76,6 +92,12 @@ final as (
         on golden.customer_id = purchases.customer_id
     left join orders
         on golden.customer_id = orders.customer_id
+    left join customer_rfm
+        on golden.customer_id = customer_rfm.customer_id
+    left join customer_lifecycle
+        on golden.customer_id = customer_lifecycle.customer_id
+    left join customer_tiers
+        on golden.customer_id = customer_tiers.customer_id
 )
 
 select * from final
