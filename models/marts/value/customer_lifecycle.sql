@@ -20,12 +20,7 @@ lifecycle_contact_policy as (
 ),
 
 windows as (
-    {%- for window in var('lifecycle_windows') %}
-    select {{ window }} as window_months
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ integer_rows(var('lifecycle_windows'), 'window_months') }}
 ),
 
 known_customers as (
@@ -82,24 +77,24 @@ final as (
     select
         staged.customer_id,
         staged.lifecycle_stage,
-        stages.stage_name_zh,
-        stages.stage_name_en,
-        stages.phase_code,
-        policy.contact_policy_code,
-        policy.contact_policy_zh,
-        policy.contact_policy_en,
+        stage_labels.stage_name_zh,
+        stage_labels.stage_name_en,
+        stage_labels.phase_code,
+        contact_policy.contact_policy_code,
+        contact_policy.contact_policy_zh,
+        contact_policy.contact_policy_en,
         staged.window_months,
         staged.purchases_in_window,
-        stages.is_active,
-        policy.allows_regular_contact,
+        stage_labels.is_active,
+        contact_policy.allows_regular_contact,
         staged.first_purchase_date,
         staged.last_purchase_date,
         {{ as_of_date() }} as as_of_date
     from staged
-    inner join lifecycle_stages as stages
-        on staged.lifecycle_stage = stages.lifecycle_stage
-    left join lifecycle_contact_policy as policy
-        on stages.phase_code = policy.phase_code
+    inner join lifecycle_stages as stage_labels
+        on staged.lifecycle_stage = stage_labels.lifecycle_stage
+    left join lifecycle_contact_policy as contact_policy
+        on stage_labels.phase_code = contact_policy.phase_code
 )
 
 select * from final

@@ -30,7 +30,7 @@ customer_months as (
         month_ends.month_end
     from int_customers_golden as customers
     inner join int_month_ends as month_ends
-        on month_ends.month_end >= cast({{ dbt.last_day(utc_to_business_date('customers.first_seen_at'), 'month') }} as date)
+        on cast({{ dbt.last_day(utc_to_business_date('customers.first_seen_at'), 'month') }} as date) <= month_ends.month_end
 ),
 
 purchase_months as (
@@ -66,10 +66,10 @@ as_of_month_end as (
     left join purchase_months
         on
             customer_months.customer_id = purchase_months.customer_id
-            and purchase_months.purchase_month_end <= customer_months.month_end
+            and customer_months.month_end >= purchase_months.purchase_month_end
             and (
                 purchase_months.ended_month_end is null
-                or purchase_months.ended_month_end > customer_months.month_end
+                or customer_months.month_end < purchase_months.ended_month_end
             )
     group by 1, 2
 ),
@@ -96,17 +96,17 @@ final as (
     select
         staged.customer_id,
         staged.lifecycle_stage,
-        stages.phase_code,
+        stage_labels.phase_code,
         staged.window_months,
         staged.purchases_in_window,
-        stages.activity_level,
-        stages.is_active,
+        stage_labels.activity_level,
+        stage_labels.is_active,
         staged.first_purchase_date,
         staged.last_purchase_date,
         staged.month_end
     from staged
-    inner join lifecycle_stages as stages
-        on staged.lifecycle_stage = stages.lifecycle_stage
+    inner join lifecycle_stages as stage_labels
+        on staged.lifecycle_stage = stage_labels.lifecycle_stage
 )
 
 select * from final

@@ -6,8 +6,6 @@
     the fixed bins of seed rfm_score_bins through var rfm_score_method. The segment
     comes from seed rfm_segment_map by (R, F). -#}
 
-{%- set methods = var('rfm_score_method') %}
-
 with int_purchases as (
     select * from {{ ref('int_purchases') }}
 ),
@@ -56,25 +54,26 @@ scored as (
         ranked.recency_days,
         ranked.frequency,
         ranked.monetary,
-        {%- for dimension in ['recency', 'frequency', 'monetary'] %}
-        {%- if methods[dimension] == 'fixed_bins' %}
-        {{ dimension }}_bins.score as {{ dimension[0] }}_score,
-        {%- else %}
-        {{ rfm_percent_rank_score(dimension ~ '_rank', 'customers') }} as {{ dimension[0] }}_score,
-        {%- endif %}
-        {%- endfor %}
+        {{ rfm_dimension_score('recency') }} as r_score,
+        {{ rfm_dimension_score('frequency') }} as f_score,
+        {{ rfm_dimension_score('monetary') }} as m_score,
         ranked.last_purchase_date
     from ranked
-    {%- for dimension in ['recency', 'frequency', 'monetary'] if methods[dimension] == 'fixed_bins' %}
-    left join rfm_score_bins as {{ dimension }}_bins
+    left join rfm_score_bins as recency_bins
         on
-            {{ dimension }}_bins.dimension = '{{ dimension }}'
-            and ranked.{{ 'recency_days' if dimension == 'recency' else dimension }} >= {{ dimension }}_bins.min_value
-            and (
-                {{ dimension }}_bins.max_value is null
-                or ranked.{{ 'recency_days' if dimension == 'recency' else dimension }} < {{ dimension }}_bins.max_value
-            )
-    {%- endfor %}
+            recency_bins.dimension = 'recency'
+            and ranked.recency_days >= recency_bins.min_value
+            and (recency_bins.max_value is null or ranked.recency_days < recency_bins.max_value)
+    left join rfm_score_bins as frequency_bins
+        on
+            frequency_bins.dimension = 'frequency'
+            and ranked.frequency >= frequency_bins.min_value
+            and (frequency_bins.max_value is null or ranked.frequency < frequency_bins.max_value)
+    left join rfm_score_bins as monetary_bins
+        on
+            monetary_bins.dimension = 'monetary'
+            and ranked.monetary >= monetary_bins.min_value
+            and (monetary_bins.max_value is null or ranked.monetary < monetary_bins.max_value)
 ),
 
 final as (

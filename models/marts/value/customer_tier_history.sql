@@ -67,7 +67,7 @@ customer_months as (
         month_ends.month_end
     from first_months
     inner join int_month_ends as month_ends
-        on month_ends.month_end >= first_months.first_month_end
+        on first_months.first_month_end <= month_ends.month_end
 ),
 
 spend as (
@@ -86,7 +86,7 @@ spend as (
     inner join monthly_changes
         on
             customer_months.customer_id = monthly_changes.customer_id
-            and monthly_changes.change_month_end <= customer_months.month_end
+            and customer_months.month_end >= monthly_changes.change_month_end
     group by 1, 2
 ),
 
