@@ -4,6 +4,7 @@ opening one DuckDB file in one process conflict) and resolving the as-of date.""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -58,21 +59,35 @@ def latest_order_date(database: Path) -> date | None:
     return rows[0][0] if rows and rows[0][0] is not None else None
 
 
+def staging_results_path() -> Path:
+    """Where the staging step's run_results.json is kept for the run summary."""
+    return project_dir() / "target" / "run_results.staging.json"
+
+
 def build(
     database: Path, *, as_of: date | None = None, extra_args: list[str] | None = None
 ) -> date | None:
     """`dbt build` (seeds, models, data and unit tests). Without an explicit as-of
-    date, the staging views are created first and the date is the business date of
-    the latest order in them. Returns the as-of date used."""
+    date, the staging models are built first and the date is the business date of the
+    latest order in them; the build then tests them without building them twice
+    (staging does not depend on the as-of date). Returns the as-of date used."""
     if not database.exists():
         raise FileNotFoundError(f"{database}: no such database; run `crm ingest` first")
+    build_args = ["build", *(extra_args or [])]
+    staging_results = staging_results_path()
+    staging_results.unlink(missing_ok=True)
     if as_of is None:
-        run_dbt(["run", "--select", "staging"], database, quiet=True)
+        # staging first (models, unit tests, data tests), then everything else
+        run_dbt(["build", "--select", "staging"], database, quiet=True)
+        results = staging_results.with_name("run_results.json")
+        if results.is_file():
+            shutil.copyfile(results, staging_results)
+        build_args += ["--exclude", "staging"]
         as_of = latest_order_date(database)
         if as_of is None:
             raise DbtError(
                 "no purchase date found in the staged orders: pass --as-of or load orders"
             )
         print(f"as-of date: {as_of} (business date of the latest order)", file=sys.stderr)
-    run_dbt(["build", *(extra_args or [])], database, as_of=as_of)
+    run_dbt(build_args, database, as_of=as_of)
     return as_of

@@ -49,10 +49,12 @@ def rejected_by_reason(database: Path) -> list[tuple[str, str, int]]:
 
 
 def dbt_test_counts(run_results: Path) -> dict[str, int]:
-    """Status counts of the data and unit tests of the last dbt invocation."""
-    if not run_results.is_file():
-        return {}
-    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    """Status counts of the data and unit tests of the last build: its
+    run_results.json plus, when the build ran staging first, that step's results."""
+    results = []
+    for path in (run_results.with_name("run_results.staging.json"), run_results):
+        if path.is_file():
+            results += json.loads(path.read_text(encoding="utf-8")).get("results", [])
     counts: dict[str, int] = {}
     for result in results:
         if result["unique_id"].split(".")[0] in ("test", "unit_test"):
