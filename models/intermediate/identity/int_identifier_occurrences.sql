@@ -94,7 +94,8 @@ contact_records as (
 ),
 
 remark_records as (
-    select
+    -- distinct: a guide may type the same phone twice in one remark
+    select distinct
         'wecom_contact' as record_source,
         remarks.contact_id as record_id,
         'external_userid' as anchor_type,
@@ -177,7 +178,9 @@ occurrences as (
 ),
 
 final as (
-    select distinct
+    -- one row per record, identifier and role: every union member above reads one
+    -- record once (remarks deduplicated), and each column has one type and role
+    select
         record_source,
         record_id,
         anchor_type,
@@ -187,6 +190,7 @@ final as (
         identifier_role,
         {{ identity_node_id('identifier_type', 'identifier_value') }} as node_id,
         case when anchor_value is not null then {{ identity_node_id('anchor_type', 'anchor_value') }} end as anchor_node_id,
+        {{ identity_node_id('record_source', 'record_id') }} as record_node_id,
         is_order,
         {{ utc_to_business_date('seen_at') }} as seen_date,
         seen_at

@@ -30,31 +30,33 @@ card_holders as (
     from stg_pos__members
 ),
 
-record_unionids as (
+account_unionids as (
+    -- the unionids each account carries on its records
     select distinct
-        record_source,
-        record_id,
-        identifier_value as unionid
+        anchor_node_id,
+        node_id as unionid_node_id
     from int_identifier_occurrences
-    where identifier_type = 'unionid'
+    where identifier_role = 'strong'
 ),
 
-with_unionids as (
+contact_point_unionids as (
+    -- per mobile or email: the unionids of the accounts whose records carry it
     select
-        occurrences.*,
-        record_unionids.unionid as record_unionid
+        occurrences.node_id,
+        count(distinct account_unionids.unionid_node_id) as unionids
     from int_identifier_occurrences as occurrences
-    left join record_unionids
-        on
-            occurrences.record_source = record_unionids.record_source
-            and occurrences.record_id = record_unionids.record_id
+    inner join account_unionids
+        on occurrences.anchor_node_id = account_unionids.anchor_node_id
+    where occurrences.identifier_type in ('mobile', 'email')
+    group by 1
 ),
 
 quarterly_orders as (
+    -- (record, identifier) is unique in the occurrences: count(*) counts orders
     select
         node_id,
         {{ dbt.date_trunc('quarter', 'seen_date') }} as seen_quarter,
-        count(distinct record_source || ':' || record_id) as orders
+        count(*) as orders
     from int_identifier_occurrences
     where is_order
     group by 1, 2
@@ -68,31 +70,41 @@ order_volume as (
     group by 1
 ),
 
+{%- set contact_point = "identifier_type in ('mobile', 'email') and anchor_type = " %}
+
 profiled as (
     select
         node_id,
-        identifier_type,
-        identifier_value,
-        count(distinct record_source || ':' || record_id) as records,
-        count(distinct case when anchor_type = 'member_card' then anchor_value end) as member_cards,
-        count(distinct case when anchor_type = 'openid' then anchor_value end) as openids,
-        count(distinct case when anchor_type = 'external_userid' then anchor_value end) as external_userids,
-        count(distinct record_unionid) as unionids,
+        {{ dbt.any_value('identifier_type') }} as identifier_type,
+        {{ dbt.any_value('identifier_value') }} as identifier_value,
+        count(*) as records,
+        count(distinct case when {{ contact_point }}'member_card' then anchor_node_id end) as member_cards,
+        count(distinct case when {{ contact_point }}'openid' then anchor_node_id end) as openids,
+        count(distinct case when {{ contact_point }}'external_userid' then anchor_node_id end) as external_userids,
         max(case when identifier_role = 'anchor' then 1 else 0 end) = 1 as is_anchor,
         max(case when identifier_role = 'strong' then 1 else 0 end) = 1 as is_strong,
         max(case when identifier_role = 'registered' then 1 else 0 end) = 1 as is_registered,
         max(case when identifier_role = 'weak' then 1 else 0 end) = 1 as is_weak,
         min(seen_at) as first_seen_at,
         max(seen_at) as last_seen_at
-    from with_unionids
-    group by 1, 2, 3
+    from int_identifier_occurrences
+    group by 1
+),
+
+with_unionids as (
+    select
+        profiled.*,
+        coalesce(contact_point_unionids.unionids, 0) as unionids
+    from profiled
+    left join contact_point_unionids
+        on profiled.node_id = contact_point_unionids.node_id
 ),
 
 blocklisted as (
     select
         profiled.node_id,
         min(blocklist.reason) as blocklist_reason
-    from profiled
+    from with_unionids as profiled
     inner join identity_identifier_blocklist as blocklist
         on
             profiled.identifier_type = blocklist.identifier_type
@@ -149,7 +161,7 @@ final as (
         profiled.is_weak,
         profiled.first_seen_at,
         profiled.last_seen_at
-    from profiled
+    from with_unionids as profiled
     left join order_volume
         on profiled.node_id = order_volume.node_id
     left join blocklisted

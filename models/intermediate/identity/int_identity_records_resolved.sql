@@ -21,7 +21,7 @@ candidates as (
         occurrences.node_id,
         clusters.cluster_id,
         row_number() over (
-            partition by occurrences.record_source, occurrences.record_id
+            partition by occurrences.record_node_id
             order by
                 case when clusters.cluster_id is null then 1 else 0 end,
                 case occurrences.identifier_role
