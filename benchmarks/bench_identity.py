@@ -632,7 +632,8 @@ def write_md(results: dict) -> None:
 
 
 def args_max_wait(results: dict) -> str:
-    return f"{results.get('max_wait_s', 2400) / 60:.0f} min"
+    seconds = results.get("max_wait_s", 2400)
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
 
 
 def save(update: dict) -> None:
