@@ -1,0 +1,138 @@
+"""Benchmark: the customer value marts (RFM, lifecycle, tiers, their monthly history and
+migration, with the purchase models they read) at a given scale.
+
+Per scale: prepare (not timed) with `crm generate`, `crm ingest`, `dbt seed` and a
+`dbt run` of everything the value marts read (staging, identity, golden record); then N
+timed `dbt run`s of the value models (VALUE_SELECT). Wall time of the dbt command, the
+sum of the models' execution times (run_results.json; without dbt's start-up) and the
+peak RSS of the dbt process tree go to benchmarks/value_results.json and
+value_results.md. Shares its machinery with bench_identity.py.
+
+    python benchmarks/bench_value.py --scales 120000 1200000 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench_generate_ingest import machine
+from bench_identity import DBT, HERE, dbt_env, log, measure, median, prepare, run, versions
+from crm_warehouse.dbt_runner import latest_order_date
+
+RESULTS_JSON, RESULTS_MD = HERE / "value_results.json", HERE / "value_results.md"
+VALUE_SELECT = [
+    "int_order_refund_events",
+    "int_orders_netted",
+    "int_purchases",
+    "int_sales_valid_spans",
+    "int_month_ends",
+    "path:models/marts/value",
+]
+TARGET_SECONDS, TARGET_MIB = 60, 4096
+
+
+def bench_scale(scale: int, args: argparse.Namespace, work: Path) -> dict:
+    db, owned = prepare(scale, args, work)
+    target = work / f"dbt-target-value-{scale}"
+    env = dbt_env(db, target)
+    as_of = latest_order_date(db)
+    variables = json.dumps({"as_of_date": as_of.isoformat()})
+    log(f"untimed: dbt seed and everything upstream of the value marts (as of {as_of})")
+    run([DBT, "seed"], env)
+    run([DBT, "run", "--select", *[f"+{s}" for s in VALUE_SELECT], "--vars", variables], env)
+    runs = []
+    for i in range(args.runs):
+        log(f"run {i + 1}/{args.runs}: the value marts at {scale:,} members")
+        m = measure([DBT, "run", "--select", *VALUE_SELECT, "--vars", variables], env)
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+        models = {
+            r["unique_id"].rsplit(".", 1)[1]: round(r["execution_time"], 2)
+            for r in results["results"]
+        }
+        runs.append(
+            {
+                "wall_s": round(m["seconds"], 2),
+                "models_s": round(sum(models.values()), 2),
+                "peak_rss_mib": round(m["peak_mib"]),
+                "cpu_per_wall": m["cpu_per_wall"],
+                "max_load_1min": m["max_load_1min"],
+                "models": models,
+            }
+        )
+    if not args.keep_data:
+        for path in [*owned, target]:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+    return {
+        "measured": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "as_of_date": as_of.isoformat(),
+        "runs": runs,
+        "median_wall_s": median([r["wall_s"] for r in runs]),
+        "median_models_s": median([r["models_s"] for r in runs]),
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+    }
+
+
+def write_md(results: dict) -> None:
+    lines = [
+        "# Customer value marts benchmark",
+        "",
+        "Measured by `benchmarks/bench_value.py`. Machine: " + results["machine"] + ".",
+        f"Versions: {results['versions']}.",
+        "",
+        f"Timed: `dbt run --select {' '.join(VALUE_SELECT)}` (refund events, netted orders,",
+        "purchases, valid spans, the month-end spine, customer_rfm, customer_lifecycle and its",
+        "history and migration, customer_tiers and its history), on a warehouse where",
+        "everything upstream was built first (not timed). *models* is the sum of the models'",
+        "execution times; *dbt wall* adds dbt's start-up. Medians of the runs; peak memory is",
+        "the highest run's process-tree RSS.",
+        "",
+        "| members | runs | dbt wall | models | peak RSS | measured |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    for scale, r in sorted(results["scales"].items(), key=lambda kv: int(kv[0])):
+        lines.append(
+            f"| {int(scale):,} | {len(r['runs'])} | {r['median_wall_s']:.1f} s | "
+            f"{r['median_models_s']:.1f} s | {r['peak_rss_mib']:,} MiB | {r['measured']} |"
+        )
+    lines += [
+        "",
+        f"Targets at 1.2M members on 2 cores: <= {TARGET_SECONDS} s, <= {TARGET_MIB // 1024} GB.",
+    ]
+    RESULTS_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="*", default=[120_000, 1_200_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--workdir", type=Path, default=Path("/work/bench_data/value"))
+    parser.add_argument("--raw-dir", type=Path, help="reuse these exports (one scale only)")
+    parser.add_argument("--database", type=Path, help="reuse this warehouse (one scale only)")
+    parser.add_argument("--reuse", action="store_true", help="reuse WORKDIR data")
+    parser.add_argument("--keep-data", action="store_true", help="keep generated data")
+    args = parser.parse_args()
+    work = args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    results = (
+        json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+        if RESULTS_JSON.exists()
+        else {"scales": {}}
+    )
+    for scale in args.scales:
+        results["scales"][str(scale)] = bench_scale(scale, args, work)
+        results["machine"], results["versions"] = machine(), versions()
+        RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_md(results)
+    print(RESULTS_MD.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
