@@ -49,7 +49,57 @@ purchase_months as (
     group by 1, 2, 3
 ),
 
-as_of_month_end as (
+customers_with_ended_sales as (
+    -- the few customers with a sale fully refunded by D: their past month ends need
+    -- the exact point-in-time join below
+    select distinct customer_id
+    from purchase_months
+    where ended_month_end is not null
+),
+
+monthly_purchases as (
+    select
+        customer_id,
+        purchase_month_end,
+        min(first_order_date) as first_order_date,
+        max(last_order_date) as last_order_date,
+        sum(sales) as sales
+    from purchase_months
+    group by 1, 2
+),
+
+running as (
+    -- every other customer: running aggregates over their dense month-end grid, linear
+    -- in customer-months (the W months ending at M are the current row and W - 1 before)
+    select
+        customer_months.customer_id,
+        customer_months.month_end,
+        min(monthly_purchases.first_order_date) over (
+            partition by customer_months.customer_id
+            order by customer_months.month_end asc
+            rows between unbounded preceding and current row
+        ) as first_purchase_date,
+        max(monthly_purchases.last_order_date) over (
+            partition by customer_months.customer_id
+            order by customer_months.month_end asc
+            rows between unbounded preceding and current row
+        ) as last_purchase_date,
+        sum(coalesce(monthly_purchases.sales, 0)) over (
+            partition by customer_months.customer_id
+            order by customer_months.month_end asc
+            rows between {{ window - 1 }} preceding and current row
+        ) as purchases_in_window
+    from customer_months
+    left join monthly_purchases
+        on
+            customer_months.customer_id = monthly_purchases.customer_id
+            and customer_months.month_end = monthly_purchases.purchase_month_end
+    left join customers_with_ended_sales
+        on customer_months.customer_id = customers_with_ended_sales.customer_id
+    where customers_with_ended_sales.customer_id is null
+),
+
+exact as (
     select
         customer_months.customer_id,
         customer_months.month_end,
@@ -63,6 +113,8 @@ as_of_month_end as (
             end
         ) as purchases_in_window
     from customer_months
+    inner join customers_with_ended_sales
+        on customer_months.customer_id = customers_with_ended_sales.customer_id
     left join purchase_months
         on
             customer_months.customer_id = purchase_months.customer_id
@@ -72,6 +124,12 @@ as_of_month_end as (
                 or customer_months.month_end < purchase_months.ended_month_end
             )
     group by 1, 2
+),
+
+as_of_month_end as (
+    select * from running
+    union all
+    select * from exact
 ),
 
 staged as (
