@@ -23,41 +23,42 @@ membership_tier_presets as (
     select * from {{ ref('membership_tier_presets') }}
 ),
 
-net_changes as (
-    -- + the amount paid in the month the sale was placed, - each refund in the month
-    -- it was recorded, both under the month the sale was placed
+payments as (
     select
         customer_id,
-        cast({{ dbt.last_day('order_date', 'month') }} as date) as order_month_end,
-        cast({{ dbt.last_day('order_date', 'month') }} as date) as change_month_end,
-        paid_amount as amount
+        cast({{ dbt.last_day('order_date', 'month') }} as date) as month_end,
+        sum(paid_amount) as paid_amount
     from int_sales_valid_spans
-    union all
+    group by 1, 2
+),
+
+refunds as (
+    -- each refund under the month its sale was placed and the month it was recorded
     select
         sales.customer_id,
         cast({{ dbt.last_day('sales.order_date', 'month') }} as date) as order_month_end,
-        cast({{ dbt.last_day('refunds.refund_date', 'month') }} as date) as change_month_end,
-        -1 * refunds.refund_amount as amount
+        cast({{ dbt.last_day('refunds.refund_date', 'month') }} as date) as refund_month_end,
+        sum(refunds.refund_amount) as refund_amount
     from int_order_refund_events as refunds
     inner join int_sales_valid_spans as sales
         on refunds.order_key = sales.order_key
+    group by 1, 2, 3
 ),
 
-monthly_changes as (
+refunds_recorded as (
     select
         customer_id,
-        order_month_end,
-        change_month_end,
-        sum(amount) as amount
-    from net_changes
-    group by 1, 2, 3
+        refund_month_end as month_end,
+        sum(refund_amount) as refund_amount
+    from refunds
+    group by 1, 2
 ),
 
 first_months as (
     select
         customer_id,
-        min(order_month_end) as first_month_end
-    from monthly_changes
+        min(month_end) as first_month_end
+    from payments
     group by 1
 ),
 
@@ -70,24 +71,60 @@ customer_months as (
         on first_months.first_month_end <= month_ends.month_end
 ),
 
-spend as (
+running as (
+    -- linear in customer-months: lifetime spend is the running sum of payments minus
+    -- refunds recorded; the trailing 12 months' payments are the current row and the
+    -- 11 before (the grid is dense)
     select
         customer_months.customer_id,
         customer_months.month_end,
-        sum(monthly_changes.amount) as lifetime_spend,
-        sum(
-            case
-                when monthly_changes.order_month_end > {{ shift_months_back('customer_months.month_end', 12) }}
-                    then monthly_changes.amount
-                else 0
-            end
-        ) as trailing_12m_spend
+        sum(coalesce(payments.paid_amount, 0) - coalesce(refunds_recorded.refund_amount, 0)) over (
+            partition by customer_months.customer_id
+            order by customer_months.month_end asc
+            rows between unbounded preceding and current row
+        ) as lifetime_spend,
+        sum(coalesce(payments.paid_amount, 0)) over (
+            partition by customer_months.customer_id
+            order by customer_months.month_end asc
+            rows between 11 preceding and current row
+        ) as trailing_12m_paid
     from customer_months
-    inner join monthly_changes
+    left join payments
         on
-            customer_months.customer_id = monthly_changes.customer_id
-            and customer_months.month_end >= monthly_changes.change_month_end
+            customer_months.customer_id = payments.customer_id
+            and customer_months.month_end = payments.month_end
+    left join refunds_recorded
+        on
+            customer_months.customer_id = refunds_recorded.customer_id
+            and customer_months.month_end = refunds_recorded.month_end
+),
+
+trailing_refunds as (
+    -- refunds recorded by M of sales placed in the 12 months ending at M (few rows)
+    select
+        customer_months.customer_id,
+        customer_months.month_end,
+        sum(refunds.refund_amount) as refund_amount
+    from customer_months
+    inner join refunds
+        on
+            customer_months.customer_id = refunds.customer_id
+            and customer_months.month_end >= refunds.refund_month_end
+            and customer_months.month_end < cast({{ dbt.last_day(dbt.dateadd('month', 12, 'refunds.order_month_end'), 'month') }} as date)
     group by 1, 2
+),
+
+spend as (
+    select
+        running.customer_id,
+        running.month_end,
+        running.lifetime_spend,
+        running.trailing_12m_paid - coalesce(trailing_refunds.refund_amount, 0) as trailing_12m_spend
+    from running
+    left join trailing_refunds
+        on
+            running.customer_id = trailing_refunds.customer_id
+            and running.month_end = trailing_refunds.month_end
 ),
 
 ranked as (
