@@ -2,8 +2,8 @@
     lifecycle_default_window), for every customer from the month they were first known
     to the last month end on or before D. Point in time: the stage at month end M sees
     only orders placed and refunds recorded on or before M (a sale counts from its order
-    date until the day its refunds reach the amount paid). Set-based: monthly purchase
-    summaries joined to the month-end spine, no loop over months. One row per
+    date until the day its refunds reach the amount paid). Set-based, no loop over months:
+    running window aggregates over each customer's dense month-end grid. One row per
     customer_id and month_end. -#}
 
 {%- set window = var('lifecycle_default_window') %}

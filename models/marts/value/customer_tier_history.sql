@@ -1,9 +1,9 @@
 {#- Membership tier at every month end, from the customer's first purchase to the last
     month end on or before D, with upgrades and downgrades. Point in time: spend as of
     month end M counts sales placed and refunds recorded on or before M; the trailing
-    12 months as of M are the 12 calendar months ending at M. Set-based: monthly net
-    changes (payments and refunds by the month they were placed and recorded) joined
-    to the month-end spine. One row per customer_id and month_end (months in which the
+    12 months as of M are the 12 calendar months ending at M. Set-based, no loop over
+    months: running sums of monthly payments and refunds over each customer's dense
+    month-end grid. One row per customer_id and month_end (months in which the
     customer holds a tier). -#}
 
 
