@@ -16,7 +16,6 @@ from crm_warehouse.settings import (
     ENV_AS_OF,
     ENV_DATABASE,
     ENV_RAW_DIR,
-    project_dir,
 )
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -195,6 +194,7 @@ def validate(database: Path) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
     """Ingest + dbt build + validation + a summary of what was built."""
+    from crm_warehouse.dbt_runner import target_dir
     from crm_warehouse.summary import render
 
     if fresh and database.exists():
@@ -212,7 +212,7 @@ def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
     started = time.perf_counter()
     _validate(database)
     timings["validate"] = time.perf_counter() - started
-    click.echo(render(database, timings, used_as_of, project_dir() / "target" / "run_results.json"))
+    click.echo(render(database, timings, used_as_of, target_dir() / "run_results.json"))
 
 
 @main.group()

@@ -4,6 +4,7 @@ opening one DuckDB file in one process conflict) and resolving the as-of date.""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -59,9 +60,19 @@ def latest_order_date(database: Path) -> date | None:
     return rows[0][0] if rows and rows[0][0] is not None else None
 
 
+def target_dir() -> Path:
+    """dbt's target folder: DBT_TARGET_PATH when set (relative to the project), else
+    the project's `target/` (dbt_project.yml)."""
+    configured = os.environ.get("DBT_TARGET_PATH")
+    if not configured:
+        return project_dir() / "target"
+    path = Path(configured)
+    return path if path.is_absolute() else project_dir() / path
+
+
 def staging_results_path() -> Path:
     """Where the staging step's run_results.json is kept for the run summary."""
-    return project_dir() / "target" / "run_results.staging.json"
+    return target_dir() / "run_results.staging.json"
 
 
 def build(
