@@ -260,5 +260,43 @@ def evaluate_identity_command(
         fail("identity quality targets missed: " + "; ".join(scores.failures()))
 
 
+@evaluate.command("clv")
+@database_option
+@click.option(
+    "--calibration-end",
+    type=DATE,
+    required=True,
+    help="Last day of the calibration period C: the models are fitted on purchases as of C.",
+)
+@click.option(
+    "--holdout-end",
+    type=DATE,
+    required=True,
+    help="Last day of the holdout period H: predictions for (C, H] are compared with "
+    "what happened. The warehouse must be built as of H or later.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("clv_evaluation"),
+    show_default=True,
+    help="Folder for the tables (CSV, markdown) and the tracking plot (PNG).",
+)
+def evaluate_clv_command(database: Path, calibration_end, holdout_end, out_dir: Path) -> None:
+    """Backtest the CLV models: fit BG/NBD and Gamma-Gamma on the history up to the
+    calibration end, predict the holdout, report predicted vs actual transactions and
+    spend per decile and in total, and draw the tracking plot."""
+    from crm_warehouse.clv_tracking import ClvEvaluationError, evaluate_clv, render, write_outputs
+
+    try:
+        evaluation = evaluate_clv(database, to_date(calibration_end), to_date(holdout_end))
+    except ClvEvaluationError as exc:
+        fail(str(exc))
+    click.echo(render(evaluation))
+    for path in write_outputs(evaluation, out_dir):
+        click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":
     main()
