@@ -300,3 +300,43 @@ def evaluate_clv_command(database: Path, calibration_end, holdout_end, out_dir: 
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def tags() -> None:
+    """The tag catalogue (seeds/tags) and its generated documentation."""
+
+
+@tags.command("docs")
+@database_option
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Do not write: exit non-zero when the committed docs differ from the catalogue.",
+)
+def tags_docs_command(database: Path, check: bool) -> None:
+    """Regenerate the dbt docs of customer_tag_matrix, customer_features and the tag
+    catalogue table from a built warehouse (run after adding a tag, before `dbt docs
+    generate`; `make docs` does both)."""
+    from crm_warehouse import tag_docs
+
+    if not database.exists():
+        fail(f"{database}: no such database; run `crm run` or `crm build` first")
+    try:
+        if check:
+            stale = tag_docs.stale_files(database)
+            if stale:
+                fail(
+                    "tag docs are stale: "
+                    + ", ".join(str(path) for path in stale)
+                    + "; run `crm tags docs` (or `make docs`) and commit them"
+                )
+            click.echo("tag docs are up to date")
+            return
+        changed = tag_docs.write(database)
+    except RuntimeError as exc:
+        fail(str(exc))
+    for path in changed:
+        click.echo(f"wrote {path}")
+    if not changed:
+        click.echo("tag docs are up to date")
