@@ -407,18 +407,9 @@ def gamma_gamma_customer_log_likelihood(
     )
 
 
-def fit_gamma_gamma(
-    frequency: object,
-    average_value: object,
-    start: GammaGammaParams | None = None,
-) -> Fit:
-    """Maximum-likelihood Gamma-Gamma fit on customers with x >= 1 and a positive
-    average repeat-transaction value (others are left out)."""
-    x, z = _as_float(frequency, average_value)
-    keep = (x >= 1) & np.isfinite(z) & (z > 0)
-    x, z = x[keep], z[keep]
-    if len(x) < 2:
-        raise ValueError("fewer than 2 repeat customers: the Gamma-Gamma model cannot be fitted")
+def _gamma_gamma_objective(x: np.ndarray, z: np.ndarray):
+    """Mean negative log-likelihood of the Gamma-Gamma model over customers with x >= 1
+    and z > 0, and its analytic gradient, as a function of the log-parameters."""
     log_x, log_z = np.log(x), np.log(z)
     n = len(x)
 
@@ -442,6 +433,22 @@ def fit_gamma_gamma(
         grad = -np.array([d_p.sum() * p, d_q.sum() * q, d_g.sum() * g]) / n
         return -float(ll.sum()) / n, grad
 
+    return fun
+
+
+def fit_gamma_gamma(
+    frequency: object,
+    average_value: object,
+    start: GammaGammaParams | None = None,
+) -> Fit:
+    """Maximum-likelihood Gamma-Gamma fit on customers with x >= 1 and a positive
+    average repeat-transaction value (others are left out)."""
+    x, z = _as_float(frequency, average_value)
+    keep = (x >= 1) & np.isfinite(z) & (z > 0)
+    x, z = x[keep], z[keep]
+    if len(x) < 2:
+        raise ValueError("fewer than 2 repeat customers: the Gamma-Gamma model cannot be fitted")
+    fun = _gamma_gamma_objective(x, z)
     if start is not None:
         theta0 = np.log([start.p, start.q, start.gamma])
     else:
@@ -453,7 +460,7 @@ def fit_gamma_gamma(
     return Fit(
         params=params,
         log_likelihood=float(gamma_gamma_customer_log_likelihood(params, x, z).sum()),
-        customers=n,
+        customers=len(x),
         converged=bool(result.success),
         iterations=int(result.nit),
         message=str(result.message),

@@ -17,18 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from cdnow_exports import transactions as _transactions
+from cdnow_exports import write_exports
+
 from conftest import query, run_crm
 
-CDNOW = Path(__file__).resolve().parents[1] / "data/cdnow/CDNOW_sample.txt"
 AS_OF = date(1998, 6, 30)
-MEMBERS_HEADER = (
-    "member_card_no,name,mobile,gender,birthday,baby_birthday,home_store_id,"
-    "registered_at,updated_at\n"
-)
-ORDERS_HEADER = (
-    "order_no,store_id,member_card_no,mobile,ordered_at,order_type,original_order_no,"
-    "total_amount,discount_amount,paid_amount,payment_method\n"
-)
 SEGMENTS = [  # domain.md's default (R, F) map
     ((1, 2), (1, 2), "hibernating"),
     ((1, 2), (3, 4), "at_risk"),
@@ -42,16 +36,6 @@ SEGMENTS = [  # domain.md's default (R, F) map
     ((5, 5), (4, 5), "champions"),
 ]
 TIERS = [(Decimal("8000"), "supreme"), (Decimal("3000"), "vip"), (Decimal("500"), "senior")]
-
-
-def _transactions() -> list[tuple[str, date, Decimal]]:
-    out = []
-    for line in CDNOW.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        _, sample_id, day, _, dollars = line.split()
-        out.append((sample_id, date(int(day[:4]), int(day[4:6]), int(day[6:])), Decimal(dollars)))
-    return out
 
 
 def _month_back(d: date, months: int) -> date:
@@ -132,22 +116,7 @@ def _expected() -> tuple[dict, dict, dict, set[str]]:
 @pytest.fixture(scope="module")
 def cdnow_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     raw = tmp_path_factory.mktemp("cdnow") / "raw"
-    (raw / "pos/members").mkdir(parents=True)
-    (raw / "pos/orders").mkdir(parents=True)
-    first: dict[str, date] = {}
-    lines = [ORDERS_HEADER]
-    for i, (sample_id, day, dollars) in enumerate(_transactions()):
-        first[sample_id] = min(first.get(sample_id, day), day)
-        lines.append(
-            f"CD{i:05d},S001,{sample_id},,{day.isoformat()} 12:00:00,sale,,"
-            f"{dollars},0,{dollars},card\n"
-        )
-    (raw / "pos/orders/cdnow.csv").write_text("".join(lines), encoding="utf-8")
-    members = [MEMBERS_HEADER] + [
-        f"{c},,,,,,S001,{d.isoformat()} 09:00:00,{d.isoformat()} 09:00:00\n"
-        for c, d in sorted(first.items())
-    ]
-    (raw / "pos/members/cdnow.csv").write_text("".join(members), encoding="utf-8")
+    write_exports(raw)
     database = raw.parent / "crm.duckdb"
     run_crm(
         "run",
