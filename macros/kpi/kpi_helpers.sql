@@ -3,8 +3,8 @@
     through it so BI can rebuild it from the numerator and denominator columns. -#}
 {% macro kpi_ratio(numerator, denominator) -%}
     case
-        when {{ denominator }} is null or {{ denominator }} = 0 then null
-        else cast({{ numerator }} as {{ kpi_type_double() }}) / {{ denominator }}
+        when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null
+        else cast(({{ numerator }}) as {{ kpi_type_double() }}) / ({{ denominator }})
     end
 {%- endmacro %}
 

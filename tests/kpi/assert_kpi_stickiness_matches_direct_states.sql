@@ -95,9 +95,9 @@ direct_money as (
     cross join windows
     inner join valid_sales
         on
-            valid_sales.order_date <= month_ends.month_end
-            and valid_sales.order_date > {{ shift_months_back('month_ends.month_end', 'windows.window_months') }}
-            and (valid_sales.purchase_ended_date is null or valid_sales.purchase_ended_date > month_ends.month_end)
+            month_ends.month_end >= valid_sales.order_date
+            and {{ shift_months_back('month_ends.month_end', 'windows.window_months') }} < valid_sales.order_date
+            and (valid_sales.purchase_ended_date is null or month_ends.month_end < valid_sales.purchase_ended_date)
     left join refunds_by_month_end
         on
             month_ends.month_index = refunds_by_month_end.month_index

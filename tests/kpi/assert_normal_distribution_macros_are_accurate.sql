@@ -6,7 +6,10 @@
 with
 
 erfc_cases as (
-    select * from (
+    select
+        erfc_values.x,
+        erfc_values.expected
+    from (
         values
         (0.0, 1.0),
         (0.5, 0.4795001221869535),
@@ -15,11 +18,14 @@ erfc_cases as (
         (3.0, 2.2090496998585445e-05),
         (5.0, 1.5374597944280347e-12),
         (-1.0, 1.8427007929497148)
-    ) as t (x, expected)
+    ) as erfc_values (x, expected)
 ),
 
 p_value_cases as (
-    select * from (
+    select
+        p_value_values.z,
+        p_value_values.expected
+    from (
         values
         (0.0, 1.0),
         (1.0, 0.31731050786291415),
@@ -28,11 +34,14 @@ p_value_cases as (
         (3.5, 0.00046525815807105003),
         (6.0, 1.973175290075389e-09),
         (-2.0, 0.04550026389635839)
-    ) as t (z, expected)
+    ) as p_value_values (z, expected)
 ),
 
 quantile_cases as (
-    select * from (
+    select
+        quantile_values.p,
+        quantile_values.expected
+    from (
         values
         (0.5, 0.0),
         (0.975, 1.959963984540054),
@@ -41,7 +50,7 @@ quantile_cases as (
         (0.9, 1.2815515655446004),
         (0.01, -2.3263478740408408),
         (0.999, 3.090232306167813)
-    ) as t (p, expected)
+    ) as quantile_values (p, expected)
 ),
 
 checked as (

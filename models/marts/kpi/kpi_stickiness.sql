@@ -53,20 +53,20 @@ valid_sales as (
     -- month ends k with order_month <= k <= last_valid_month see the sale as a
     -- purchase (valid while k < purchase_ended_date); never-valid sales are dropped
     select
-        order_key,
-        customer_id,
-        paid_amount,
-        {{ month_index('order_date') }} as order_month,
+        sales.order_key,
+        sales.customer_id,
+        sales.paid_amount,
+        {{ month_index('sales.order_date') }} as order_month,
         case
-            when purchase_ended_date is null then horizon.horizon_month
-            else {{ month_index('purchase_ended_date') }} - 1
+            when sales.purchase_ended_date is null then horizon.horizon_month
+            else {{ month_index('sales.purchase_ended_date') }} - 1
         end as last_valid_month,
-        (purchase_ended_date is not null) as is_ending
-    from int_sales_valid_spans
+        (sales.purchase_ended_date is not null) as is_ending
+    from int_sales_valid_spans as sales
     cross join horizon
     where
-        purchase_ended_date is null
-        or {{ month_index('purchase_ended_date') }} - 1 >= {{ month_index('order_date') }}
+        sales.purchase_ended_date is null
+        or {{ month_index('sales.purchase_ended_date') }} - 1 >= {{ month_index('sales.order_date') }}
 ),
 
 customer_months as (
@@ -292,15 +292,18 @@ interval_totals as (
     select
         month_ends.month_index,
         event_totals.window_months,
-        {%- for measure in ['active_customers', 'repeat_customers', 'new_customers', 'sleeping_at_start',
-                            'sleeping_buyers', 'lost_at_start', 'lost_buyers', 'orders'] %}
-        cast(sum(case when event_totals.measure = '{{ measure }}' then event_totals.delta else 0 end)
-            as {{ dbt.type_bigint() }}) as {{ measure }},
-        {%- endfor %}
+        sum(case when event_totals.measure = 'active_customers' then event_totals.delta else 0 end) as active_customers,
+        sum(case when event_totals.measure = 'repeat_customers' then event_totals.delta else 0 end) as repeat_customers,
+        sum(case when event_totals.measure = 'new_customers' then event_totals.delta else 0 end) as new_customers,
+        sum(case when event_totals.measure = 'sleeping_at_start' then event_totals.delta else 0 end) as sleeping_at_start,
+        sum(case when event_totals.measure = 'sleeping_buyers' then event_totals.delta else 0 end) as sleeping_buyers,
+        sum(case when event_totals.measure = 'lost_at_start' then event_totals.delta else 0 end) as lost_at_start,
+        sum(case when event_totals.measure = 'lost_buyers' then event_totals.delta else 0 end) as lost_buyers,
+        sum(case when event_totals.measure = 'orders' then event_totals.delta else 0 end) as orders,
         sum(case when event_totals.measure = 'net_revenue' then event_totals.delta else 0 end) as net_revenue
     from month_ends
     inner join event_totals
-        on event_totals.event_month <= month_ends.month_index
+        on month_ends.month_index >= event_totals.event_month
     group by 1, 2
 ),
 
@@ -335,7 +338,10 @@ tier_shares as (
     select
         month_end,
         sum(
-            case when tier_code in {{ sql_string_list(var('kpi_high_value_tier_codes')) }} then 1 else 0 end
+            case
+                when tier_code in {{ sql_string_list(var('kpi_high_value_tier_codes')) }} then 1
+                else 0
+            end
         ) as high_value_customers,
         count(*) as tier_holders
     from customer_tier_history
@@ -345,10 +351,13 @@ tier_shares as (
 combined as (
     select
         windows.window_months,
-        {%- for measure in ['active_customers', 'repeat_customers', 'new_customers', 'sleeping_at_start',
-                            'sleeping_buyers', 'lost_at_start', 'lost_buyers'] %}
-        coalesce(interval_totals.{{ measure }}, 0) + coalesce(ending_totals.{{ measure }}, 0) as {{ measure }},
-        {%- endfor %}
+        coalesce(interval_totals.active_customers, 0) + coalesce(ending_totals.active_customers, 0) as active_customers,
+        coalesce(interval_totals.repeat_customers, 0) + coalesce(ending_totals.repeat_customers, 0) as repeat_customers,
+        coalesce(interval_totals.new_customers, 0) + coalesce(ending_totals.new_customers, 0) as new_customers,
+        coalesce(interval_totals.sleeping_at_start, 0) + coalesce(ending_totals.sleeping_at_start, 0) as sleeping_at_start,
+        coalesce(interval_totals.sleeping_buyers, 0) + coalesce(ending_totals.sleeping_buyers, 0) as sleeping_buyers,
+        coalesce(interval_totals.lost_at_start, 0) + coalesce(ending_totals.lost_at_start, 0) as lost_at_start,
+        coalesce(interval_totals.lost_buyers, 0) + coalesce(ending_totals.lost_buyers, 0) as lost_buyers,
         coalesce(interval_totals.orders, 0) as orders,
         coalesce(interval_totals.net_revenue, 0) as net_revenue,
         coalesce(tier_shares.high_value_customers, 0) as high_value_customers,
@@ -371,22 +380,22 @@ combined as (
 final as (
     select
         window_months,
-        active_customers,
-        repeat_customers,
+        cast(active_customers as {{ dbt.type_bigint() }}) as active_customers,
+        cast(repeat_customers as {{ dbt.type_bigint() }}) as repeat_customers,
         {{ kpi_ratio('repeat_customers', 'active_customers') }} as repeat_purchase_rate,
-        orders,
-        net_revenue,
+        cast(orders as {{ dbt.type_bigint() }}) as orders,
+        cast(net_revenue as decimal(18, 2)) as net_revenue,
         {{ kpi_ratio('net_revenue', 'active_customers') }} as active_arpu,
         {{ kpi_ratio('net_revenue', 'orders') }} as average_order_value,
-        new_customers,
+        cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
         high_value_customers,
         tier_holders,
         {{ kpi_ratio('high_value_customers', 'tier_holders') }} as high_value_share,
-        sleeping_at_start,
-        sleeping_buyers,
+        cast(sleeping_at_start as {{ dbt.type_bigint() }}) as sleeping_at_start,
+        cast(sleeping_buyers as {{ dbt.type_bigint() }}) as sleeping_buyers,
         {{ kpi_ratio('sleeping_buyers', 'sleeping_at_start') }} as wakeup_rate,
-        lost_at_start,
-        lost_buyers,
+        cast(lost_at_start as {{ dbt.type_bigint() }}) as lost_at_start,
+        cast(lost_buyers as {{ dbt.type_bigint() }}) as lost_buyers,
         {{ kpi_ratio('lost_buyers', 'lost_at_start') }} as activation_rate,
         {{ shift_months_back('month_end', 'window_months') }} as window_start_date,
         month_end
