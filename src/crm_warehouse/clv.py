@@ -166,6 +166,23 @@ def _as_float(*arrays: object) -> list[np.ndarray]:
     return [np.asarray(a, dtype=np.float64) for a in arrays]
 
 
+def _group_rows(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of equal-length 1-d arrays (sorted) and the index of each input
+    row's distinct row (a lexsort: much faster than np.unique(axis=0))."""
+    n = len(columns[0])
+    if n == 0:
+        return [c[:0] for c in columns], np.zeros(0, dtype=np.int64)
+    order = np.lexsort(columns[::-1])
+    ordered = [c[order] for c in columns]
+    new = np.zeros(n, dtype=bool)
+    new[0] = True
+    for c in ordered:
+        new[1:] |= c[1:] != c[:-1]
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return [c[new] for c in ordered], inverse
+
+
 def bgnbd_customer_log_likelihood(
     params: BgNbdParams, frequency: object, recency: object, age: object
 ) -> np.ndarray:
@@ -192,17 +209,16 @@ class _BgNbdData:
     indexed so that terms depending on one of them are computed once per value."""
 
     def __init__(self, x: np.ndarray, t_x: np.ndarray, t: np.ndarray, weights: np.ndarray):
-        rows = np.column_stack([x, t_x, t])
-        uniq, inverse = np.unique(rows, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=weights, minlength=len(uniq))
+        (gx, gtx, gt), inverse = _group_rows(x, t_x, t)
+        counts = np.bincount(inverse, weights=weights, minlength=len(gx))
         self.weights = counts
         self.total = float(counts.sum())
-        self.ux, self.xi = np.unique(uniq[:, 0], return_inverse=True)
-        self.ut, self.ti = np.unique(uniq[:, 1], return_inverse=True)
-        self.uT, self.Ti = np.unique(uniq[:, 2], return_inverse=True)
-        self.x = uniq[:, 0]
+        self.ux, self.xi = np.unique(gx, return_inverse=True)
+        self.ut, self.ti = np.unique(gtx, return_inverse=True)
+        self.uT, self.Ti = np.unique(gt, return_inverse=True)
+        self.x = gx
         self.repeat = self.x > 0
-        self.rows = len(uniq)
+        self.rows = len(gx)
 
     def negative_ll_and_gradient(self, log_params: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = np.exp(log_params)
@@ -361,10 +377,10 @@ def expected_purchases_grid(
     distinct (x, T): returns (matrix of shape (distinct pairs, len(horizons)), index of
     each customer's row)."""
     x, age_ = _as_float(frequency, age)
-    pairs, inverse = np.unique(np.column_stack([x, age_]), axis=0, return_inverse=True)
+    (px, page), inverse = _group_rows(x, age_)
     h = np.asarray(horizons, dtype=np.float64)
-    grid = _expected_if_alive(params, h[None, :], pairs[:, [0]], pairs[:, [1]])
-    return np.asarray(grid), inverse.ravel()
+    grid = _expected_if_alive(params, h[None, :], px[:, None], page[:, None])
+    return np.asarray(grid), inverse
 
 
 # -------------------------------------------------------------------- Gamma-Gamma
@@ -409,29 +425,44 @@ def gamma_gamma_customer_log_likelihood(
 
 def _gamma_gamma_objective(x: np.ndarray, z: np.ndarray):
     """Mean negative log-likelihood of the Gamma-Gamma model over customers with x >= 1
-    and z > 0, and its analytic gradient, as a function of the log-parameters."""
-    log_x, log_z = np.log(x), np.log(z)
+    and z > 0, and its analytic gradient, as a function of the log-parameters. The
+    terms in gamma functions depend on x only and are computed once per distinct x;
+    per customer, one log and one division remain."""
     n = len(x)
+    ux, xi = np.unique(x, return_inverse=True)
+    nx = np.bincount(xi, minlength=len(ux)).astype(np.float64)
+    log_z = np.log(z)
+    sum_log_z = float(log_z.sum())
+    sum_x_log_z = float(np.dot(x, log_z))
+    sum_x_log_x = float(np.dot(nx, ux * np.log(ux)))
+    xz = x * z
 
     def fun(theta: np.ndarray) -> tuple[float, np.ndarray]:
         p, q, g = np.exp(theta)
-        px = p * x
-        gxz = g + x * z
+        pux = p * ux
+        gxz = g + xz
         log_gxz = np.log(gxz)
+        weight = p * x + q  # (p x + q) per customer
         ll = (
-            gammaln(px + q)
-            - gammaln(px)
-            - gammaln(q)
-            + q * np.log(g)
-            + (px - 1) * log_z
-            + px * log_x
-            - (px + q) * log_gxz
+            float(np.dot(nx, gammaln(pux + q) - gammaln(pux)))
+            - n * gammaln(q)
+            + n * q * np.log(g)
+            + p * sum_x_log_z
+            - sum_log_z
+            + p * sum_x_log_x
+            - float(np.dot(weight, log_gxz))
         )
-        d_p = x * (digamma(px + q) - digamma(px) + log_z + log_x - log_gxz)
-        d_q = digamma(px + q) - digamma(q) + np.log(g) - log_gxz
-        d_g = q / g - (px + q) / gxz
-        grad = -np.array([d_p.sum() * p, d_q.sum() * q, d_g.sum() * g]) / n
-        return -float(ll.sum()) / n, grad
+        psi_pxq = digamma(pux + q)
+        d_p = (
+            float(np.dot(nx * ux, psi_pxq - digamma(pux)))
+            + sum_x_log_z
+            + sum_x_log_x
+            - float(np.dot(x, log_gxz))
+        )
+        d_q = float(np.dot(nx, psi_pxq)) - n * digamma(q) + n * np.log(g) - float(log_gxz.sum())
+        d_g = n * q / g - float(np.sum(weight / gxz))
+        grad = -np.array([d_p * p, d_q * q, d_g * g]) / n
+        return -ll / n, grad
 
     return fun
 
