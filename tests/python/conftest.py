@@ -14,6 +14,10 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 CRM = str(Path(sys.executable).with_name("crm"))
 SMALL_MEMBERS = 300
 SMALL_SEED = 11
+# The demo's default sample: the scale at which the identity targets and the tag
+# coverage check are defined.
+DEFAULT_MEMBERS = 20000
+DEFAULT_SEED = 42
 
 
 def run_crm(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -53,3 +57,23 @@ def small_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--quiet",
     )
     return raw
+
+
+@pytest.fixture(scope="session")
+def default_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo's default sample (20,000 members) run end to end: (raw folder, warehouse).
+    Tests must not modify either (copy the warehouse to change it)."""
+    raw = tmp_path_factory.mktemp("default") / "raw"
+    run_crm(
+        "generate",
+        "--out",
+        str(raw),
+        "--members",
+        str(DEFAULT_MEMBERS),
+        "--seed",
+        str(DEFAULT_SEED),
+        "--quiet",
+    )
+    database = raw.parent / "crm.duckdb"
+    run_crm("run", "--raw-dir", str(raw), "--database", str(database), "--quiet")
+    return raw, database

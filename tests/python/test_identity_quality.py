@@ -11,23 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from conftest import run_crm
-
-MEMBERS = 20000
-SEED = 42
-
-
-@pytest.fixture(scope="module")
-def default_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    raw = tmp_path_factory.mktemp("quality") / "raw"
-    run_crm(
-        "generate", "--out", str(raw), "--members", str(MEMBERS), "--seed", str(SEED), "--quiet"
-    )
-    database = raw.parent / "crm.duckdb"
-    run_crm("run", "--raw-dir", str(raw), "--database", str(database), "--quiet")
-    return raw, database
 
 
 def test_identity_quality_meets_the_targets_at_the_default_scale(

@@ -87,6 +87,8 @@ final as (
         staged.purchases_in_window,
         stage_labels.is_active,
         contact_policy.allows_regular_contact,
+        contact_policy.allows_winback_contact,
+        contact_policy.allows_major_sale_contact,
         staged.first_purchase_date,
         staged.last_purchase_date,
         {{ as_of_date() }} as as_of_date
