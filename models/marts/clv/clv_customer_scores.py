@@ -28,7 +28,16 @@ def model(dbt, session):
     bgnbd = clv.BgNbdParams(*(params.get(k, np.nan) for k in ("r", "alpha", "a", "b")))
     gamma_gamma = clv.GammaGammaParams(*(params.get(k, np.nan) for k in ("p", "q", "gamma")))
 
-    transactions = _to_pandas(dbt.ref("clv_transactions"))
+    transactions = _to_pandas(
+        dbt.ref("clv_transactions").select(
+            "customer_id",
+            "transaction_date",
+            "transaction_value",
+            "is_transaction_as_of_d",
+            "is_transaction_as_of_previous_month_end",
+            "previous_month_end",
+        )
+    )
     codes, customer_ids = pd.factorize(transactions["customer_id"])
     days = transactions["transaction_date"].to_numpy(dtype="datetime64[D]")
     values = transactions["transaction_value"].to_numpy(dtype=np.float64)
@@ -81,9 +90,9 @@ def model(dbt, session):
             "clv_12m_discounted": scores.clv_discounted,
             "frequency_previous_month_end": pd.array(frequency_before, dtype="Int64"),
             "p_alive_previous_month_end": p_alive_before,
-            "first_purchase_date": now.first_day.astype(object),
-            "last_purchase_date": now.last_day.astype(object),
-            "as_of_date": as_of,
-            "previous_month_end": month_end,
+            # datetime64 (read by DuckDB as timestamps; customer_clv casts them to dates)
+            # instead of a Python date object per customer
+            "first_purchase_date": now.first_day.astype("datetime64[s]"),
+            "last_purchase_date": now.last_day.astype("datetime64[s]"),
         }
     )

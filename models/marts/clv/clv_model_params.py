@@ -16,8 +16,11 @@ def _to_pandas(relation):
 def model(dbt, session):
     dbt.config(materialized="table")
     as_of = pd.Timestamp(dbt.config.meta_get("as_of_date")).date()
-    transactions = _to_pandas(dbt.ref("clv_transactions"))
-    transactions = transactions[transactions["is_transaction_as_of_d"]]
+    transactions = _to_pandas(
+        dbt.ref("clv_transactions")
+        .filter("is_transaction_as_of_d")
+        .select("customer_id", "transaction_date", "transaction_value")
+    )
     codes, _ = pd.factorize(transactions["customer_id"])
     summary = clv.summarise(
         codes,

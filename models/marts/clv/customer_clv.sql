@@ -37,10 +37,10 @@ final as (
         ) as clv_decile,
         clv_customer_scores.frequency_previous_month_end,
         clv_customer_scores.p_alive_previous_month_end,
-        clv_customer_scores.first_purchase_date,
-        clv_customer_scores.last_purchase_date,
-        clv_customer_scores.previous_month_end,
-        clv_customer_scores.as_of_date
+        cast(clv_customer_scores.first_purchase_date as date) as first_purchase_date,
+        cast(clv_customer_scores.last_purchase_date as date) as last_purchase_date,
+        {{ clv_previous_month_end() }} as previous_month_end,
+        {{ as_of_date() }} as as_of_date
     from clv_customer_scores
     left join ranked
         on clv_customer_scores.customer_id = ranked.customer_id
