@@ -29,7 +29,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench docs clean
+.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -82,8 +82,12 @@ bench: $(STAMP) ## Generation and ingestion benchmark (see benchmarks/README.md)
 bench-identity: $(STAMP) ## Identity stitching benchmark beside SciPy (benchmarks/identity_results.md)
 	$(BIN)/python benchmarks/bench_identity.py
 
-docs: $(STAMP) ## Build the dbt docs site into target/
+docs: $(STAMP) ## Regenerate the tag docs from the catalogue, build the dbt docs site into target/
+	$(BIN)/crm tags docs --database $(DEMO_DB)
 	CRM_DATABASE=$(DEMO_DB) $(BIN)/dbt docs generate
+
+bench-tags: $(STAMP) ## Tag matrix benchmark (benchmarks/tags_results.md)
+	$(BIN)/python benchmarks/bench_tags.py
 
 clean: ## Remove generated data, databases and build output
 	rm -rf build data warehouse target logs dbt_packages

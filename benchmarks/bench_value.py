@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,24 +36,28 @@ VALUE_SELECT = [
 TARGET_SECONDS, TARGET_MIB = 60, 4096
 
 
-def bench_scale(scale: int, args: argparse.Namespace, work: Path) -> dict:
+def bench_scale(
+    scale: int, args: argparse.Namespace, work: Path, select: list[str] = VALUE_SELECT
+) -> dict:
+    """Prepare a warehouse at `scale` (untimed, including everything upstream of
+    `select`), then time N `dbt run --select <select>`."""
     if args.staged:
         # a warehouse whose staging is already built: skip generation, ingestion, staging
         db, owned = args.database, []
     else:
         db, owned = prepare(scale, args, work)
-    target = work / f"dbt-target-value-{scale}"
+    target = work / f"dbt-target-{select[-1].replace('/', '-').replace(':', '-')}-{scale}"
     env = dbt_env(db, target)
     as_of = latest_order_date(db)
     variables = json.dumps({"as_of_date": as_of.isoformat()})
     log(f"untimed: dbt seed and everything upstream of the value marts (as of {as_of})")
     run([DBT, "seed"], env)
-    upstream = [f"+{s}" for s in VALUE_SELECT]
+    upstream = [f"+{s}" for s in select]
     run([DBT, "run", "--select", *upstream, "--exclude", "staging", "--vars", variables], env)
     runs = []
     for i in range(args.runs):
-        log(f"run {i + 1}/{args.runs}: the value marts at {scale:,} members")
-        m = measure([DBT, "run", "--select", *VALUE_SELECT, "--vars", variables], env)
+        log(f"run {i + 1}/{args.runs}: {' '.join(select)} at {scale:,} members")
+        m = measure([DBT, "run", "--select", *select, "--vars", variables], env)
         results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
         models = {
             r["unique_id"].rsplit(".", 1)[1]: round(r["execution_time"], 2)
@@ -84,19 +89,35 @@ def bench_scale(scale: int, args: argparse.Namespace, work: Path) -> dict:
     }
 
 
-def write_md(results: dict) -> None:
+VALUE_DESCRIPTION = [
+    "(refund events, netted orders, purchases, valid spans, the month-end spine,",
+    "customer_rfm, customer_lifecycle and its history and migration, customer_tiers and",
+    "its history),",
+]
+
+
+def write_md(
+    results: dict,
+    *,
+    title: str = "Customer value marts benchmark",
+    script: str = "bench_value.py",
+    select: list[str] = VALUE_SELECT,
+    description: list[str] = VALUE_DESCRIPTION,
+    target_seconds: int = TARGET_SECONDS,
+    target_mib: int = TARGET_MIB,
+    path: Path = RESULTS_MD,
+) -> None:
     lines = [
-        "# Customer value marts benchmark",
+        f"# {title}",
         "",
-        "Measured by `benchmarks/bench_value.py`. Machine: " + results["machine"] + ".",
+        f"Measured by `benchmarks/{script}`. Machine: " + results["machine"] + ".",
         f"Versions: {results['versions']}.",
         "",
-        f"Timed: `dbt run --select {' '.join(VALUE_SELECT)}` (refund events, netted orders,",
-        "purchases, valid spans, the month-end spine, customer_rfm, customer_lifecycle and its",
-        "history and migration, customer_tiers and its history), on a warehouse where",
-        "everything upstream was built first (not timed). *models* is the sum of the models'",
-        "execution times; *dbt wall* adds dbt's start-up. Medians of the runs; peak memory is",
-        "the highest run's process-tree RSS.",
+        f"Timed: `dbt run --select {' '.join(select)}`",
+        *description,
+        "on a warehouse where everything upstream was built first (not timed). *models* is",
+        "the sum of the models' execution times; *dbt wall* adds dbt's start-up. Medians of",
+        "the runs; peak memory is the highest run's process-tree RSS.",
         "",
         "| members | runs | dbt wall | models | peak RSS | measured |",
         "|---:|---:|---:|---:|---:|---|",
@@ -108,17 +129,18 @@ def write_md(results: dict) -> None:
         )
     lines += [
         "",
-        f"Targets at 1.2M members on 2 cores: <= {TARGET_SECONDS} s, <= {TARGET_MIB // 1024} GB.",
+        f"Targets at 1.2M members on 2 cores: <= {target_seconds} s, <= {target_mib // 1024} GB.",
     ]
-    RESULTS_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str, workdir: Path) -> argparse.Namespace:
+    """The command line shared by the mart benchmarks."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--scales", type=int, nargs="*", default=[120_000, 1_200_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--workdir", type=Path, default=Path("/work/bench_data/value"))
+    parser.add_argument("--workdir", type=Path, default=workdir)
     parser.add_argument("--raw-dir", type=Path, help="reuse these exports (one scale only)")
     parser.add_argument("--database", type=Path, help="reuse this warehouse (one scale only)")
     parser.add_argument("--reuse", action="store_true", help="reuse WORKDIR data")
@@ -129,18 +151,30 @@ def main() -> None:
     args = parser.parse_args()
     if args.staged and (args.database is None or len(args.scales) != 1):
         parser.error("--staged needs --database and exactly one --scales value")
+    return args
+
+
+def run_benchmark(
+    args: argparse.Namespace, select: list[str], results_json: Path, write: Callable[[dict], None]
+) -> None:
+    """Benchmark `select` at every scale of args, keeping earlier scales' results."""
     work = args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     results = (
-        json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        if RESULTS_JSON.exists()
+        json.loads(results_json.read_text(encoding="utf-8"))
+        if results_json.exists()
         else {"scales": {}}
     )
     for scale in args.scales:
-        results["scales"][str(scale)] = bench_scale(scale, args, work)
+        results["scales"][str(scale)] = bench_scale(scale, args, work, select)
         results["machine"], results["versions"] = machine(), versions()
-        RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        write_md(results)
+        results_json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write(results)
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0], Path("/work/bench_data/value"))
+    run_benchmark(args, VALUE_SELECT, RESULTS_JSON, write_md)
     print(RESULTS_MD.read_text(encoding="utf-8"))
 
 

@@ -96,6 +96,37 @@ def identity_lines(database: Path) -> list[str]:
     ]
 
 
+def tag_lines(database: Path) -> list[str]:
+    """Tags in the catalogue, tags carried, audience sizes; nothing when the tag marts
+    are not built."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        try:
+            tags, dimensions = con.execute(
+                "select count(*), count(distinct dimension) from marts.tag_catalog"
+            ).fetchall()[0]
+            carried, customers = con.execute(
+                "select coalesce(sum(tags_carried), 0), count(*) from marts.customer_tag_matrix"
+            ).fetchall()[0]
+            audiences = con.execute(
+                "select audience_code, target_channel, members, excluded_sensitive_customers "
+                "from marts.audience_sizes order by audience_code"
+            ).fetchall()
+        except duckdb.CatalogException:
+            return []
+    finally:
+        con.close()
+    per_customer = carried / customers if customers else 0
+    lines = [
+        f"  tags: {tags} in {dimensions} dimensions; {carried:,} carried by {customers:,} "
+        f"customers ({per_customer:.1f} each)",
+        "  audiences (members; left out by the sensitive-tag rule):",
+    ]
+    for code, channel, members, excluded in audiences:
+        lines.append(f"    {code:<34} {channel:<10} {members:>8,}  ({excluded:,})")
+    return lines
+
+
 def render(
     database: Path,
     timings: dict[str, float],
@@ -111,6 +142,7 @@ def render(
             current = schema
         lines.append(f"    {name:<45} {kind:<5} {rows:>12,}")
     lines.extend(identity_lines(database))
+    lines.extend(tag_lines(database))
     rejected = rejected_by_reason(database)
     total_rejected = sum(n for _, _, n in rejected)
     lines.append(f"  rejected rows: {total_rejected:,} (audit.rejected_rows)")

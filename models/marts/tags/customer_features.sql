@@ -265,25 +265,8 @@ community as (
     group by 1
 ),
 
-{# A send reaches the customer of its unionid, else of its mobile. #}
 sends_stitched as (
-    select
-        stg_marketing__campaign_sends.send_id,
-        stg_marketing__campaign_sends.is_opened,
-        stg_marketing__campaign_sends.is_clicked,
-        coalesce(by_unionid.customer_id, by_mobile.customer_id) as customer_id
-    from stg_marketing__campaign_sends
-    left join identities as by_unionid
-        on
-            by_unionid.identifier_type = 'unionid'
-            and stg_marketing__campaign_sends.recipient_unionid = by_unionid.identifier_value
-    left join identities as by_mobile
-        on
-            by_mobile.identifier_type = 'mobile'
-            and stg_marketing__campaign_sends.recipient_mobile = by_mobile.identifier_value
-    where
-        stg_marketing__campaign_sends.sent_date > {{ interaction_start }}
-        and stg_marketing__campaign_sends.sent_date <= {{ as_of }}
+    {{ stitched_campaign_sends('stg_marketing__campaign_sends', 'customer_identity_map') }}
 ),
 
 campaigns as (
@@ -293,7 +276,10 @@ campaigns as (
         sum(case when is_opened then 1 else 0 end) as campaign_opens,
         sum(case when is_clicked then 1 else 0 end) as campaign_clicks
     from sends_stitched
-    where customer_id is not null
+    where
+        customer_id is not null
+        and sent_date > {{ interaction_start }}
+        and sent_date <= {{ as_of }}
     group by 1
 ),
 
