@@ -295,7 +295,7 @@ def _tracking(
     grid, row = clv.expected_purchases_grid(params, horizons, summary.frequency, summary.age)
     alive = clv.p_alive(params, summary.frequency, summary.recency, summary.age)
     weights = np.bincount(row, weights=alive, minlength=len(grid))
-    conditional_after = weights @ grid
+    conditional_after = np.sum(weights[:, None] * grid, axis=0)  # no BLAS threads
     actual_at_cal = float(actual_cum[edges == cal_end][0])
 
     out = []
