@@ -169,12 +169,14 @@ def write_md(results: dict) -> None:
         "as of the previous month end, fit both models, score every customer). *models* is",
         "the sum of the five models' execution times; *Python models* the two Python models'",
         "(fit + score inside dbt); *dbt wall* adds dbt's start-up. Medians of the runs; peak",
-        "memory is the highest run's process-tree RSS.",
+        "memory is the highest run's process-tree RSS. *CPU/wall* is the dbt command's CPU",
+        "seconds per wall second (2 = both cores busy; well below 1 with a high load average",
+        "means the cores were shared with other work).",
         "",
         "| customers | transaction days | runs | dbt wall | models | Python models "
         "| Python alone: load / summarise / fit BG/NBD / fit GG / score = total "
-        "| peak RSS dbt / Python | measured |",
-        "|---:|---:|---:|---:|---:|---:|---|---|---|",
+        "| peak RSS dbt / Python | CPU/wall, max load | measured |",
+        "|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for _, r in sorted(results["scales"].items(), key=lambda kv: kv[1]["customers"]):
         s = r["median_python_steps_s"]
@@ -185,7 +187,9 @@ def write_md(results: dict) -> None:
             f"| {r['customers']:,} | {r['transaction_days']:,} | {len(r['runs'])} | "
             f"{r['median_dbt_wall_s']:.1f} s | {r['median_models_s']:.1f} s | "
             f"{r['median_python_models_s']:.1f} s | {steps} = {s['total']:.2f} s | "
-            f"{r['peak_rss_mib']:,} / {r['python_peak_rss_mib']:,} MiB | {r['measured']} |"
+            f"{r['peak_rss_mib']:,} / {r['python_peak_rss_mib']:,} MiB | "
+            f"{median([x['cpu_per_wall'] for x in r['runs']]):.2f}, "
+            f"{max(x['max_load_1min'] for x in r['runs']):.1f} | {r['measured']} |"
         )
     lines += [
         "",
