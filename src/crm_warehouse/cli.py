@@ -298,6 +298,33 @@ def evaluate_clv_command(database: Path, calibration_end, holdout_end, out_dir: 
         click.echo(f"wrote {path}")
 
 
+@main.group()
+def report() -> None:
+    """Print CRM reports from a built warehouse."""
+
+
+@report.command("weekly")
+@database_option
+@click.option(
+    "--window",
+    "window_months",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Window W in months of the stickiness KPIs (one of dbt var lifecycle_windows).",
+)
+def report_weekly_command(database: Path, window_months: int) -> None:
+    """Headline KPIs of the latest month end: active customers, repeat purchase rate,
+    new-customer 30-day repurchase, ARPU, high-value share, NPS, best campaign by lift."""
+    from crm_warehouse.report import ReportError, render_weekly, weekly_summary
+
+    try:
+        summary = weekly_summary(database, window_months)
+    except ReportError as exc:
+        fail(str(exc))
+    click.echo(render_weekly(summary))
+
+
 if __name__ == "__main__":
     main()
 
