@@ -325,6 +325,94 @@ def report_weekly_command(database: Path, window_months: int) -> None:
     click.echo(render_weekly(summary))
 
 
+@main.command()
+@raw_dir_option
+@database_option
+@as_of_option
+@click.option(
+    "--serving",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CRM_SERVING_DATABASE",
+    show_envvar=True,
+    help="Publish a copy here for BI tools after a successful refresh "
+    "(default: <database name>.serving.duckdb beside the warehouse).",
+)
+@click.option("--no-publish", is_flag=True, help="Refresh without publishing a serving copy.")
+@click.option("--full", is_flag=True, help="Rebuild everything, incremental models included.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def refresh(
+    raw_dir: Path,
+    database: Path,
+    as_of,
+    serving: Path | None,
+    no_publish: bool,
+    full: bool,
+    quiet: bool,
+) -> None:
+    """The nightly job: ingest new export files, build, validate, publish a serving copy.
+
+    Holds a lock so two refreshes never overlap (the second exits 75 with a message),
+    records the run in audit.refresh_runs and exits non-zero without publishing when a
+    step fails. Schedule it with cron or a systemd timer (see the README)."""
+    from crm_warehouse.dbt_runner import target_dir
+    from crm_warehouse.refresh import RefreshLocked, Steps
+    from crm_warehouse.refresh import refresh as run_refresh
+
+    if serving is None and not no_publish:
+        serving = database.with_name(database.stem + ".serving" + database.suffix)
+    steps = Steps(
+        ingest=lambda: _ingest(raw_dir, database, quiet),
+        build=lambda full_refresh: _build(
+            database, to_date(as_of), ["--full-refresh"] if full_refresh else []
+        ),
+        validate=lambda: _validate(database),
+        run_results=target_dir() / "run_results.json",
+    )
+    try:
+        record = run_refresh(database, None if no_publish else serving, steps, full=full)
+    except RefreshLocked as exc:
+        click.secho(f"crm: {exc}", fg="red", err=True)
+        sys.exit(75)
+    click.echo(
+        f"refresh {record.run_id} succeeded in {record.duration_seconds:.1f}s: "
+        f"{record.files_loaded} new files, {record.rows_loaded:,} rows "
+        f"({record.rows_rejected:,} rejected), {record.models_built} models built, "
+        f"{record.tests_passed} tests passed, {record.tests_warned} warned"
+        + (f"; published {record.published_to}" if record.published_to else "")
+    )
+
+
+@main.command("publish")
+@database_option
+@click.option(
+    "--serving",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CRM_SERVING_DATABASE",
+    show_envvar=True,
+    help="The serving copy BI tools read (default: <database name>.serving.duckdb).",
+)
+@click.option("--rollback", is_flag=True, help="Put the previously published copy back instead.")
+def publish_command(database: Path, serving: Path | None, rollback: bool) -> None:
+    """Publish the warehouse to the serving copy atomically (the copy it replaces is
+    kept for --rollback), or roll the serving copy back to the previous one."""
+    from crm_warehouse.refresh import publish
+    from crm_warehouse.refresh import rollback as roll_back
+
+    if serving is None:
+        serving = database.with_name(database.stem + ".serving" + database.suffix)
+    if rollback:
+        try:
+            roll_back(serving)
+        except FileNotFoundError as exc:
+            fail(str(exc))
+        click.echo(f"rolled {serving} back to the previous copy")
+        return
+    if not database.exists():
+        fail(f"{database}: no such database")
+    publish(database, serving)
+    click.echo(f"published {database} to {serving}")
+
+
 if __name__ == "__main__":
     main()
 

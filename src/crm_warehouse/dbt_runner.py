@@ -88,12 +88,19 @@ def build(
     staging_results = staging_results_path()
     staging_results.unlink(missing_ok=True)
     if as_of is None:
-        # staging first (models, unit tests, data tests), then everything else
-        run_dbt(["build", "--select", "staging"], database, quiet=True)
+        # staging first (models, unit tests, and the data tests that read staging only),
+        # then everything else with the tests that read anything beyond staging. The
+        # "cautious" indirect selection splits the tests exactly in two: a test reading a
+        # staging model and a mart runs in the second step, when the mart exists.
+        run_dbt(
+            ["build", "--select", "staging", "--indirect-selection", "cautious"],
+            database,
+            quiet=True,
+        )
         results = staging_results.with_name("run_results.json")
         if results.is_file():
             shutil.copyfile(results, staging_results)
-        build_args += ["--exclude", "staging"]
+        build_args += ["--exclude", "staging", "--indirect-selection", "cautious"]
         as_of = latest_order_date(database)
         if as_of is None:
             raise DbtError(
