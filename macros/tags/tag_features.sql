@@ -17,7 +17,7 @@
         'wecom_active_contacts', 'wecom_removed_contacts', 'community_groups_joined',
         'community_messages_per_week', 'activity_signups', 'activity_checkins',
         'live_views', 'coupon_claims', 'campaign_sends', 'campaign_opens',
-        'campaign_clicks'
+        'campaign_clicks', 'clv_decile', 'p_alive', 'is_churn_warning'
     ] -%}
         {%- do columns.append({'name': name, 'kind': 'number'}) -%}
     {%- endfor -%}

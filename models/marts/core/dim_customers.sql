@@ -21,6 +21,14 @@ customer_tiers as (
     select * from {{ ref('customer_tiers') }}
 ),
 
+customer_clv as (
+    select * from {{ ref('customer_clv') }}
+),
+
+customer_churn_warning as (
+    select * from {{ ref('customer_churn_warning') }}
+),
+
 purchases as (
     select
         customer_id,
@@ -76,11 +84,15 @@ final as (
         coalesce(orders.orders, 0) as orders,
         coalesce(purchases.purchases, 0) as purchases,
         coalesce(purchases.net_spend, 0) as net_spend,
+        customer_clv.clv_decile,
+        customer_clv.p_alive,
+        customer_clv.clv_12m,
         (golden.member_cards > 0) as is_member,
         (golden.mall_accounts > 0) as is_mall_user,
         (golden.wecom_contacts > 0) as is_wecom_contact,
         (golden.unionids > 0) as has_unionid,
         (purchases.customer_id is null) as is_prospect,
+        (customer_churn_warning.customer_id is not null) as is_churn_warning,
         cast(extract(month from golden.birth_date) as {{ dbt.type_int() }}) as birth_month,
         golden.baby_birth_date,
         {{ utc_to_business_date('golden.first_seen_at') }} as first_seen_date,
@@ -98,6 +110,10 @@ final as (
         on golden.customer_id = customer_lifecycle.customer_id
     left join customer_tiers
         on golden.customer_id = customer_tiers.customer_id
+    left join customer_clv
+        on golden.customer_id = customer_clv.customer_id
+    left join customer_churn_warning
+        on golden.customer_id = customer_churn_warning.customer_id
 )
 
 select * from final

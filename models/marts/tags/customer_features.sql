@@ -371,6 +371,9 @@ final as (
         coalesce(campaigns.campaign_sends, 0) as campaign_sends,
         coalesce(campaigns.campaign_opens, 0) as campaign_opens,
         coalesce(campaigns.campaign_clicks, 0) as campaign_clicks,
+        dim_customers.clv_decile,
+        dim_customers.p_alive,
+        case when dim_customers.is_churn_warning then 1 else 0 end as is_churn_warning,
         {{ as_of }} as as_of_date
     from dim_customers
     left join customer_rfm
