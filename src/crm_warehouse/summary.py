@@ -127,6 +127,38 @@ def tag_lines(database: Path) -> list[str]:
     return lines
 
 
+def clv_lines(database: Path) -> list[str]:
+    """The fitted CLV model parameters and the churn warning count; nothing when the
+    CLV marts are not built."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        try:
+            params = con.execute(
+                "select model, parameter, value, log_likelihood, customers_used "
+                "from marts.clv_model_params order by model, parameter"
+            ).fetchall()
+            [(warned,)] = con.execute(
+                "select count(*) from marts.customer_churn_warning"
+            ).fetchall()
+        except duckdb.CatalogException:
+            return []
+    finally:
+        con.close()
+    lines = ["  CLV models (time unit: weeks):"]
+    by_model: dict[str, list[tuple]] = {}
+    for model, parameter, value, log_likelihood, customers in params:
+        by_model.setdefault(model, []).append((parameter, value, log_likelihood, customers))
+    for model, rows in by_model.items():
+        values = ", ".join(f"{p} = {v:.4g}" for p, v, _, _ in rows)
+        _, _, log_likelihood, customers = rows[0]
+        lines.append(
+            f"    {model:<12} {values}  (log-likelihood {log_likelihood:,.1f}, "
+            f"{customers:,} customers)"
+        )
+    lines.append(f"  churn warning: {warned:,} valuable customers this week")
+    return lines
+
+
 def render(
     database: Path,
     timings: dict[str, float],
@@ -143,6 +175,7 @@ def render(
         lines.append(f"    {name:<45} {kind:<5} {rows:>12,}")
     lines.extend(identity_lines(database))
     lines.extend(tag_lines(database))
+    lines.extend(clv_lines(database))
     rejected = rejected_by_reason(database)
     total_rejected = sum(n for _, _, n in rejected)
     lines.append(f"  rejected rows: {total_rejected:,} (audit.rejected_rows)")
