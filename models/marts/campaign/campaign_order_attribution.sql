@@ -4,16 +4,13 @@
     campaign_attribution_window_days, default 7). Each order goes to at most one send
     (ties on sent_at: the higher send_id). Held-out control records count as sends
     here, so a control group's conversions are measured by the same rule as its
-    treated groups'. One row per attributed order_key. -#}
+    treated groups'. The recipient is the customer of campaign_send_recipients. One row
+    per attributed order_key. -#}
 
 {%- set days = var('campaign_attribution_window_days') %}
 
-with stg_marketing__campaign_sends as (
-    select * from {{ ref('stg_marketing__campaign_sends') }}
-),
-
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+with campaign_send_recipients as (
+    select * from {{ ref('campaign_send_recipients') }}
 ),
 
 fct_orders as (
@@ -21,7 +18,9 @@ fct_orders as (
 ),
 
 sends as (
-    {{ stitched_campaign_sends('stg_marketing__campaign_sends', 'customer_identity_map') }}
+    select *
+    from campaign_send_recipients
+    where customer_id is not null
 ),
 
 purchases as (

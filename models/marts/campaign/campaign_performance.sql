@@ -17,12 +17,8 @@ with stg_marketing__campaigns as (
     select * from {{ ref('stg_marketing__campaigns') }}
 ),
 
-stg_marketing__campaign_sends as (
-    select * from {{ ref('stg_marketing__campaign_sends') }}
-),
-
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+campaign_send_recipients as (
+    select * from {{ ref('campaign_send_recipients') }}
 ),
 
 campaign_order_attribution as (
@@ -30,7 +26,7 @@ campaign_order_attribution as (
 ),
 
 sends as (
-    {{ stitched_campaign_sends('stg_marketing__campaign_sends', 'customer_identity_map') }}
+    select * from campaign_send_recipients
 ),
 
 send_conversions as (

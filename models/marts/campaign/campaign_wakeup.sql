@@ -18,12 +18,8 @@ with stg_marketing__campaigns as (
     select * from {{ ref('stg_marketing__campaigns') }}
 ),
 
-stg_marketing__campaign_sends as (
-    select * from {{ ref('stg_marketing__campaign_sends') }}
-),
-
-customer_identity_map as (
-    select * from {{ ref('customer_identity_map') }}
+campaign_send_recipients as (
+    select * from {{ ref('campaign_send_recipients') }}
 ),
 
 int_sales_valid_spans as (
@@ -43,13 +39,9 @@ campaigns as (
     where objective in {{ sql_string_list(var('campaign_wakeup_objectives')) }}
 ),
 
-sends as (
-    {{ stitched_campaign_sends('stg_marketing__campaign_sends', 'customer_identity_map') }}
-),
-
 campaign_sends as (
     select sends.*
-    from sends
+    from campaign_send_recipients as sends
     inner join campaigns
         on sends.campaign_id = campaigns.campaign_id
 ),

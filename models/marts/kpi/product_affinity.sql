@@ -17,8 +17,13 @@ stg_catalog__products as (
     select * from {{ ref('stg_catalog__products') }}
 ),
 
-purchased_items as (
-    select *
+basket_lines as (
+    -- each distinct line content of a purchase basket, read once for the three levels
+    select distinct
+        order_key,
+        category_l1,
+        category_l2,
+        sku
     from fct_order_items
     where
         is_purchase
@@ -28,24 +33,24 @@ purchased_items as (
 basket_items as (
     select distinct
         'category_l1' as affinity_level,
-        items.order_key,
-        {{ affinity_item_key('category_l1', 'items') }} as item
-    from purchased_items as items
-    where {{ affinity_item_key('category_l1', 'items') }} is not null
+        line_items.order_key,
+        {{ affinity_item_key('category_l1', 'line_items') }} as item
+    from basket_lines as line_items
+    where {{ affinity_item_key('category_l1', 'line_items') }} is not null
     union all
     select distinct
         'category_l2' as affinity_level,
-        items.order_key,
-        {{ affinity_item_key('category_l2', 'items') }} as item
-    from purchased_items as items
-    where {{ affinity_item_key('category_l2', 'items') }} is not null
+        line_items.order_key,
+        {{ affinity_item_key('category_l2', 'line_items') }} as item
+    from basket_lines as line_items
+    where {{ affinity_item_key('category_l2', 'line_items') }} is not null
     union all
     select distinct
         'product' as affinity_level,
-        items.order_key,
-        {{ affinity_item_key('product', 'items') }} as item
-    from purchased_items as items
-    where {{ affinity_item_key('product', 'items') }} is not null
+        line_items.order_key,
+        {{ affinity_item_key('product', 'line_items') }} as item
+    from basket_lines as line_items
+    where {{ affinity_item_key('product', 'line_items') }} is not null
 ),
 
 level_baskets as (
