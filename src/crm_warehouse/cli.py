@@ -217,7 +217,8 @@ def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
 
 @main.group()
 def evaluate() -> None:
-    """Measure the warehouse against the generator's truth (sample data only)."""
+    """Measure the warehouse: identity against the generator's truth, CLV predictions
+    against what happened next."""
 
 
 @evaluate.command("identity")
