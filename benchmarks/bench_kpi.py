@@ -71,9 +71,19 @@ def bench(args: argparse.Namespace) -> dict:
         log(f"untimed: dbt seed and everything upstream of the KPI marts (as of {as_of})")
         run([DBT, "seed", *project], env)
         upstream = [f"+{s}" for s in KPI_SELECT]
+        excluded = ["staging", *KPI_SELECT]
         run(
-            [DBT, "run", "--select", *upstream, "--exclude", "staging", *KPI_SELECT]
-            + ["--vars", variables, *project],
+            [
+                DBT,
+                "run",
+                "--select",
+                *upstream,
+                "--exclude",
+                *excluded,
+                "--vars",
+                variables,
+                *project,
+            ],
             env,
         )
     missing = [t for t, n in table_rows(db, UPSTREAM_TABLES).items() if n is None]
@@ -138,13 +148,18 @@ def write_md(results: dict) -> None:
         "",
         f"Timed: `dbt run --select {' '.join(KPI_SELECT)}` (kpi_stickiness, kpi_retention,",
         "kpi_new_customer_repurchase, kpi_community, kpi_nps, product_affinity,",
-        "customer_next_best_offer, campaign_order_attribution, campaign_performance,",
-        "campaign_wakeup) on a warehouse built through everything they read (not timed).",
+        "customer_next_best_offer, campaign_send_recipients, campaign_order_attribution,",
+        "campaign_performance, campaign_wakeup) on a warehouse built through everything they",
+        "read (not timed).",
         "*models* is the sum of the models' execution times; *dbt wall* adds dbt's",
-        "start-up. Medians of the runs; peak memory is the highest run's process-tree RSS.",
+        "start-up. Medians of the runs; peak memory is the highest run's process-tree RSS;",
+        "*max load* is the highest 1-minute load average seen during the runs (2 cores: above",
+        "2, other work shared the machine and the times are upper bounds). *sales* are the",
+        "paid sales of stitched customers (int_sales_valid_spans).",
         "",
-        "| members | customers | purchases | runs | dbt wall | models | peak RSS | measured |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| members | customers | sales | runs | dbt wall | models | peak RSS | max load "
+        "| measured |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     scales = sorted(results["scales"].items(), key=lambda kv: int(kv[0]))
     for scale, r in scales:
@@ -153,12 +168,12 @@ def write_md(results: dict) -> None:
         lines.append(
             f"| {int(scale):,} | {customers:,} | {sales:,} | {len(r['runs'])} | "
             f"{r['median_wall_s']:.1f} s | {r['median_models_s']:.1f} s | "
-            f"{r['peak_rss_mib']:,} MiB | {r['measured']} |"
+            f"{r['peak_rss_mib']:,} MiB | {max(x['max_load_1min'] for x in r['runs']):.1f} | "
+            f"{r['measured']} |"
         )
     lines += [
         "",
-        f"Targets at 1.2M members on 2 cores: <= {TARGET_SECONDS} s, "
-        f"<= {TARGET_MIB // 1024} GB.",
+        f"Targets at 1.2M members on 2 cores: <= {TARGET_SECONDS} s, <= {TARGET_MIB // 1024} GB.",
         "",
         "Median seconds per model:",
         "",
