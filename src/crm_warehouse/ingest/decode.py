@@ -157,6 +157,9 @@ class DecodedLines:
         self._chunk_bytes = chunk_bytes
         self._max_line_bytes = max_line_bytes
         self.bad: deque[tuple[int, str]] = deque()
+        #: the number of the file's last line when it has no final newline (set before
+        #: the chunk holding it is yielded), else None
+        self.unterminated: int | None = None
         self._recent: deque[tuple[int, list[str]]] = deque(maxlen=2)
         self._previews: dict[int, str] = {}
 
@@ -197,6 +200,7 @@ class DecodedLines:
         if carry:
             lines = self._decode(b"".join(carry) + b"\n", line_no)
             self._recent.append((line_no, lines))
+            self.unterminated = line_no
             yield lines
 
     def _decode(self, data: bytes, first_line: int) -> list[str]:
@@ -264,9 +268,10 @@ class ListLines:
     record readers this way, numbered 1..n; the caller maps numbers back.
     """
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], unterminated: int | None = None) -> None:
         self._lines = lines
         self.bad: deque[tuple[int, str]] = deque()
+        self.unterminated = unterminated  # as DecodedLines.unterminated
 
     def __iter__(self) -> Iterator[list[str]]:
         if self._lines:
@@ -386,3 +391,108 @@ def _check_utf8(
             reason = f"undecodable bytes for {UTF8} at byte {exc.start + 1}"
             bad.append((first_line + offset, reason, raw.decode(UTF8, "replace")))
     return bad
+
+
+class CarriageReturnLines:
+    """A binary stream whose lone CR line ends read as LF.
+
+    For a file whose lines end with CR alone (classic Mac OS, some spreadsheet
+    exports): :class:`DecodedLines` splits on LF only, and would see one long line.
+    Safe in every encoding ingestion reads (a CR byte is never part of a multi-byte
+    character in UTF-8 or GB18030).
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size).replace(b"\r", b"\n")
+
+
+def cr_line_ends(found: Scan) -> bool:
+    """Whether a file's lines end with CR alone: it has CRs and not a single LF."""
+    return found.carriage_returns > 0 and found.newlines == 0
+
+
+# ----------------------------------------------------------------- not text at all
+
+#: Bytes looked at to tell a text export from a file that is not text.
+HEAD_BYTES = 1 << 16
+
+#: Leading bytes of files that are not text exports, and what to do with each.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "a gzip-compressed file: decompress it (gunzip) and put the result in its place"),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (an Excel workbook?): export the sheet as CSV UTF-8, or unzip the "
+        "export, and put that file in its place",
+    ),
+    (b"PK\x05\x06", "an empty ZIP archive: export the data again"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "a legacy Office document (an Excel .xls?): save it as CSV UTF-8",
+    ),
+    (b"\xfd7zXZ\x00", "an xz-compressed file: decompress it (unxz)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: extract it"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file: decompress it (unzstd)"),
+    (b"Rar!\x1a\x07", "a RAR archive: extract it"),
+    (b"%PDF-", "a PDF document, not a data export"),
+    (b"SQLite format 3\x00", "an SQLite database, not an export"),
+    (b"\xff\xfe\x00\x00", "UTF-32 text: save it as UTF-8 (or GB18030)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text: save it as UTF-8 (or GB18030)"),
+    (
+        b"\xff\xfe",
+        "UTF-16 text (Excel's 'Unicode text'?), an encoding the contract does not accept: "
+        "save it as CSV UTF-8 (or GB18030)",
+    ),
+    (b"\xfe\xff", "UTF-16 text, an encoding the contract does not accept: save it as UTF-8"),
+)
+
+#: Control bytes that no text export holds (NUL and the like; not tab, LF, VT, FF,
+#: CR, Ctrl-Z or ESC).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1A), *range(0x1C, 0x20), 0x7F])
+#: A file whose first bytes hold a larger share of control bytes than this and are
+#: not UTF-8 is binary (random bytes are about 11% control bytes; text holds none,
+#: though a text export may carry a few inside values, which load as they are)...
+_MAX_CONTROL_SHARE = 0.05
+#: ... and so is one whose first bytes are more than a quarter NUL, UTF-8 or not
+#: (UTF-16 without a byte-order mark, a preallocated file never written).
+_MAX_NUL_SHARE = 0.25
+
+
+def not_text(head: bytes, export_format: str = "CSV UTF-8") -> str | None:
+    """Why a file that starts with ``head`` (its first :data:`HEAD_BYTES`) is not a
+    text export at all, or None. Compressed files, archives, spreadsheets, UTF-16 and
+    UTF-32 text are known by their first bytes; any other file whose start is more
+    than a quarter NUL, or is not UTF-8 and more than 5% control characters (NUL and
+    the like), is binary. ``export_format`` names
+    what the export should be saved as."""
+    reason = _not_text(head)
+    return None if reason is None else reason.replace("CSV UTF-8", export_format)
+
+
+def _not_text(head: bytes) -> str | None:
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return f"whole file rejected: it is {what}"
+    if head.startswith(b"BZh") and head[4:10] == b"1AY&SY":
+        return "whole file rejected: it is a bzip2-compressed file: decompress it (bunzip2)"
+    if not head:
+        return None
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    nuls = head.count(0)
+    if nuls > _MAX_NUL_SHARE * len(head) or (
+        controls > _MAX_CONTROL_SHARE * len(head) and not _decodes(head, UTF8, final=False)
+    ):
+        share = controls / len(head)
+        return (
+            f"whole file rejected: not a text file ({share:.0%} of its first {len(head):,} "
+            "bytes are control characters such as NUL): a binary file, or text in an "
+            "encoding without a byte-order mark (UTF-16?); export it as CSV UTF-8"
+        )
+    return None
+
+
+def head_preview(head: bytes, size: int) -> str:
+    """``raw_text`` of a whole-file rejection: the file's size and first bytes in hex."""
+    return f"{size:,} bytes, starting with: {head[:48].hex(' ')}"

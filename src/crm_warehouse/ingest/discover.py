@@ -3,7 +3,10 @@
 Only the contract's export folders are looked at (``pos/members``, ``mall/orders``,
 ...); anything else under the raw folder (``_truth/``, notes, other folders) is never
 read. In an export folder, files ending with the export's suffix are the export's
-files; other files are reported as ignored; subfolders are skipped.
+files; other files are reported as ignored, and so is anything named like an export
+file that is not a regular file (a folder ``2024-03-05.csv/`` left by unpacking an
+archive in place, a broken link, a pipe), a folder with a trailing ``/``; other
+subfolders are skipped.
 """
 
 from __future__ import annotations
@@ -40,9 +43,12 @@ def discover(raw_dir: Path) -> Discovery:
             continue
         with os.scandir(folder) as entries:
             for entry in entries:
-                if not entry.is_file():
-                    continue  # subfolders (and broken links) are not part of the export
                 relative = f"{export.folder}/{entry.name}"
+                if not entry.is_file():
+                    # not part of the export; reported when named like an export file
+                    if entry.name.endswith(export.suffix):
+                        ignored.append(relative + ("/" if entry.is_dir() else ""))
+                    continue
                 if entry.name.endswith(export.suffix):
                     path = os.path.abspath(entry.path)
                     files.append(SourceFile(export, path, relative, entry.stat().st_size))

@@ -72,6 +72,7 @@ class FastPlan:
     #: lines that are not UTF-8: (line, reason, text with the bad bytes replaced);
     #: DuckDB skips them, the record readers reject them
     bad: tuple[tuple[int, str, str], ...] = ()
+    ends_with_newline: bool = True  # else a rejected last line may be a cut-short one
 
 
 #: Files smaller than this are read by the record readers: DuckDB's fixed cost per
@@ -128,14 +129,19 @@ def _sql_list(texts) -> str:
     return "[" + ", ".join("'" + t.replace("'", "''") + "'" for t in texts) + "]"
 
 
-def _csv_select(plan: FastPlan) -> tuple[str, list[str]]:
+def _csv_select(plan: FastPlan, export: Export) -> tuple[str, list[str]]:
     """(SELECT of n, good, then one value per column present; column names)."""
     layout = plan.layout
     assert layout is not None
     keys = " OR ".join(f"regexp_matches(f[{k + 1}], {_VISIBLE})" for k in layout.keys)
+    # A key field holding a column name may be a header row repeated further down (two
+    # exports joined): the readers judge it. So does a line starting with a BOM.
+    names = _sql_list(export.columns)
+    not_header = " AND ".join(f"NOT list_contains({names}, f[{k + 1}])" for k in layout.keys)
     good = (
         f"(line IS NOT NULL AND len(f) = {layout.width} AND strlen(line) <= {_MAX_CSV_LINE} "
-        f"AND NOT contains(line, chr(0)) AND NOT contains(line, '\"') AND ({keys}))"
+        f"AND NOT contains(line, chr(0)) AND NOT contains(line, '\"') AND ({keys}) "
+        f"AND {not_header} AND NOT starts_with(line, chr(65279)))"
     )
     values = [f"f[{p + 1}]" for p in layout.picks]
     sql = (
@@ -177,11 +183,16 @@ def _json_select(plan: FastPlan, export: Export) -> tuple[str, list[str]]:
     )
     oks = " AND ".join(_json_scalar_ok(f"j[{i + 1}]") for i in range(len(columns)))
     values = [_json_value(f"j[{i + 1}]") for i in range(len(columns))]
+    # a key that is true/false goes to the readers (which reject it)
     keys = " OR ".join(
         f"regexp_matches(v{columns.index(k)}, {_VISIBLE})" for k in export.key_columns
     )
+    boolean_keys = " OR ".join(
+        f"j[{columns.index(k) + 1}] IN ('true', 'false')" for k in export.key_columns
+    )
     inner = (
-        f"SELECT n, line, coalesce(j IS NOT NULL AND {oks}, false) AS ok, "
+        f"SELECT n, line, coalesce(j IS NOT NULL AND {oks} AND NOT ({boolean_keys}), false) "
+        "AS ok, "
         + ", ".join(f"{v} AS v{i}" for i, v in enumerate(values))
         + f" FROM (SELECT n, line, {checked} AS j FROM {_lines_sql(plan)})"
     )
@@ -197,7 +208,7 @@ def select_sql(plan: FastPlan, export: Export) -> tuple[str, list[str]]:
     """``SELECT n, line, good, <value per column>`` over the file's lines (one
     parameter: the file's path), and the columns the values are for."""
     if export.fmt == "csv":
-        return _csv_select(plan)
+        return _csv_select(plan, export)
     return _json_select(plan, export)
 
 
@@ -235,7 +246,9 @@ def fast_plan(path: str, fmt: str, export, found: Scan, stat: tuple[int, int]) -
     if fmt == "jsonl":
         if not _flat_json_start(path, fp.encoding):
             return None
-        return FastPlan(new_line, found.lines, stat=stat, bad=bad)
+        return FastPlan(
+            new_line, found.lines, stat=stat, bad=bad, ends_with_newline=found.ends_with_newline
+        )
     with open(path, "rb") as stream:
         data = stream.read(_HEAD_BYTES)
     if fp.encoding == UTF8_SIG and data.startswith(BOM):
@@ -257,7 +270,9 @@ def fast_plan(path: str, fmt: str, export, found: Scan, stat: tuple[int, int]) -
             return None  # every record is rejected: the readers say why
         if bad and bad[0][0] <= len(head):
             return None
-        return FastPlan(new_line, found.lines, tuple(head), layout, stat, bad)
+        return FastPlan(
+            new_line, found.lines, tuple(head), layout, stat, bad, found.ends_with_newline
+        )
     return None
 
 

@@ -31,7 +31,17 @@ import duckdb
 from crm_warehouse.contract import EXPORTS_BY_NAME, Export
 
 from . import fastpath
-from .decode import MAX_RAW_TEXT, DecodedLines, ListLines, scan
+from .decode import (
+    HEAD_BYTES,
+    MAX_RAW_TEXT,
+    CarriageReturnLines,
+    DecodedLines,
+    ListLines,
+    cr_line_ends,
+    head_preview,
+    not_text,
+    scan,
+)
 from .fastpath import FastPathMismatch, FastPlan
 from .readers import US, FileStats, read_records
 
@@ -101,30 +111,47 @@ def prepare_file(job: FileJob) -> PreparedFile:
         return PreparedFile(job, fp.sha256, fp.size_bytes, fp.encoding, True)
     export = EXPORTS_BY_NAME[job.export_name]
     stat = (before.st_size, before.st_mtime_ns)
-    plan = fastpath.fast_plan(job.path, export.fmt, export, found, stat) if job.allow_fast else None
     stem = Path(job.tmp_dir) / f"{job.index:06d}"
-    prepared = None
-    if plan is not None:
-        prepared = _prepare_fast(job, export, plan, stem)
-    if prepared is None:
-        stats = FileStats()
-        with RecordWriter(stem) as writer, open(job.path, "rb") as source:
-            lines = DecodedLines(source, fp.encoding)
-            for line, values in read_records(lines, export, stats, writer.reject):
-                writer.write(line, values)
-        prepared = writer.prepared(job, fp.sha256, fp.size_bytes, fp.encoding, stats)
+    with open(job.path, "rb") as source:
+        head = source.read(HEAD_BYTES)
+    problem = not_text(head, "CSV UTF-8" if export.fmt == "csv" else "JSON Lines in UTF-8")
+    if problem is not None:
+        prepared = _prepare_not_text(job, stem, problem, head_preview(head, fp.size_bytes))
     else:
-        prepared.sha256, prepared.size_bytes, prepared.encoding = (
-            fp.sha256,
-            fp.size_bytes,
-            fp.encoding,
-        )
+        plan = None
+        if job.allow_fast:
+            plan = fastpath.fast_plan(job.path, export.fmt, export, found, stat)
+        prepared = None
+        if plan is not None:
+            prepared = _prepare_fast(job, export, plan, stem)
+        if prepared is None:
+            stats = FileStats()
+            with RecordWriter(stem) as writer, open(job.path, "rb") as source:
+                stream = CarriageReturnLines(source) if cr_line_ends(found) else source
+                lines = DecodedLines(stream, fp.encoding)
+                for line, values in read_records(lines, export, stats, writer.reject):
+                    writer.write(line, values)
+            prepared = writer.prepared(job, "", 0, "", stats)
+    prepared.sha256, prepared.size_bytes, prepared.encoding = (
+        fp.sha256,
+        fp.size_bytes,
+        fp.encoding,
+    )
     after = os.stat(job.path)
     if (after.st_size, after.st_mtime_ns) != stat or after.st_size != fp.size_bytes:
         for path in prepared.temp_paths:
             Path(path).unlink(missing_ok=True)
         raise FileChangedError(changed_message(job.source_file))
     return prepared
+
+
+def _prepare_not_text(job: FileJob, stem: Path, reason: str, preview: str) -> PreparedFile:
+    """A file that is not a text export at all: one rejected record (line 1) saying
+    what it is and what to do, instead of a rejection per meaningless 'line'."""
+    stats = FileStats(records_read=1, rejected=1)
+    with RecordWriter(stem) as writer:
+        writer.reject(1, reason, preview)
+    return writer.prepared(job, "", 0, "", stats)
 
 
 #: The worker process's in-memory DuckDB for the fast path.
@@ -193,7 +220,8 @@ def _prepare_fast(job: FileJob, export: Export, plan: FastPlan, stem: Path) -> P
     )
     lines = list(chain(plan.head, (text for _, text, _ in rest)))
     numbers = list(chain(range(1, head + 1), (n for n, _, _ in rest)))
-    synthetic = ListLines(lines)
+    last = None if plan.ends_with_newline else plan.lines
+    synthetic = ListLines(lines, len(numbers) if numbers and numbers[-1] == last else None)
     for index, (_, _, reason) in enumerate(rest, head + 1):
         if reason is not None:
             synthetic.bad.append((index, reason))
@@ -205,6 +233,12 @@ def _prepare_fast(job: FileJob, export: Export, plan: FastPlan, stem: Path) -> P
 
         for line, row in read_records(synthetic, export, stats, reject):
             writer.write(numbers[line - 1], row)
+    if stats.header_changes:
+        # A header further down changed how the lines below it read: DuckDB read
+        # them with the first header. The record readers read the whole file.
+        for path in (*writer.paths, parquet):
+            Path(path).unlink(missing_ok=True)
+        return None
     if export.fmt == "jsonl":
         stats.columns = list(export.columns)
         if good:
