@@ -165,7 +165,7 @@ def weekly_summary(database: Path, window_months: int = 3) -> WeeklySummary:
         Headline(
             "NPS (净推荐值)",
             "n/a" if nps_value is None else f"{100 * nps_value:.1f}",
-            f"{valid or 0:,} responses in {month_end:%Y-%m}",
+            f"{valid or 0:,} valid response{'' if valid == 1 else 's'} in {month_end:%Y-%m}",
         )
     )
     if best:

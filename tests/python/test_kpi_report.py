@@ -91,7 +91,7 @@ def test_report_nps_of_the_month_over_touchpoints(hand_made: Path) -> None:
     # June: 100 * ((5 + 1) - (1 + 2)) / (8 + 4) = 25.0
     line = next(h for h in weekly_summary(hand_made, 3).headlines if h.label.startswith("NPS"))
     assert line.value == "25.0"
-    assert "12 responses in 2024-06" in line.detail
+    assert "12 valid responses in 2024-06" in line.detail
 
 
 def test_report_best_campaign_among_variants_sent_in_the_window(hand_made: Path) -> None:
