@@ -152,11 +152,45 @@ def ingest_command(raw_dir: Path, database: Path, quiet: bool) -> None:
 def _build(database: Path, as_of: date | None, extra: list[str]) -> date | None:
     from crm_warehouse.dbt_runner import DbtError, build
 
+    _erase(database, before_build=True)
     try:
-        return build(database, as_of=as_of, extra_args=extra)
+        used_as_of = build(database, as_of=as_of, extra_args=extra)
     except (DbtError, FileNotFoundError) as exc:
         fail(str(exc))
-    return None
+        return None
+    _erase(database, before_build=False)
+    return used_as_of
+
+
+def _erase(database: Path, *, before_build: bool) -> None:
+    """Erasure (erasure.py): rows of newly loaded files that carry an erased identifier
+    are scrubbed before dbt builds; new requests are carried out after it."""
+    from crm_warehouse.erasure import ErasureError, process_requests, suppress_reloaded
+
+    if not database.exists():
+        return
+    try:
+        result = suppress_reloaded(database) if before_build else process_requests(database)
+    except ErasureError as exc:
+        fail(str(exc))
+        return
+    if result.rows or not before_build:
+        click.echo(result.render())
+
+
+@main.command()
+@database_option
+def erase(database: Path) -> None:
+    """Carry out erasure requests now (every build does it too): scrub rows of newly
+    loaded files that carry an erased identifier, then resolve each new request of
+    staging.stg_privacy__erasure_requests to the customer(s) holding the identifier
+    (pii.customer_identity_map) and scrub their personal data from every table of
+    every schema. Only keyed hashes of erased identifiers are kept
+    (audit.erased_identifiers); audit.erasure_log records each request."""
+    if not database.exists():
+        fail(f"{database}: no such database")
+    _erase(database, before_build=True)
+    _erase(database, before_build=False)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -168,10 +202,25 @@ def build(database: Path, as_of, dbt_args: tuple[str, ...]) -> None:
     _build(database, to_date(as_of), list(dbt_args))
 
 
-def _validate(database: Path) -> None:
+docs_dir_option = click.option(
+    "--docs-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    envvar="CRM_GX_DOCS_DIR",
+    show_envvar=True,
+    help="Folder for the Great Expectations Data Docs (HTML).  "
+    "[default: the database's folder/gx/data_docs]",
+)
+
+
+def _validate(database: Path, docs_dir: Path | None = None) -> None:
+    from crm_warehouse.gx_validation import GxConfigError
     from crm_warehouse.validate import validate as run_validate
 
-    report = run_validate(database)
+    try:
+        report = run_validate(database, docs_dir=docs_dir)
+    except GxConfigError as exc:
+        fail(str(exc))
     click.echo("validation:\n" + report.render())
     if not report.ok:
         fail("validation failed (see above)")
@@ -179,11 +228,14 @@ def _validate(database: Path) -> None:
 
 @main.command()
 @database_option
-def validate(database: Path) -> None:
-    """Check the built warehouse (row accounting); exit 1 when a check fails."""
+@docs_dir_option
+def validate(database: Path, docs_dir: Path | None) -> None:
+    """Check the built warehouse: row accounting, then the Great Expectations checkpoint
+    over every mart BI reads and the identity map (writes Data Docs); exit 1 when a
+    check fails."""
     if not database.exists():
         fail(f"{database}: no such database")
-    _validate(database)
+    _validate(database, docs_dir)
 
 
 @main.command()
@@ -192,8 +244,12 @@ def validate(database: Path) -> None:
 @as_of_option
 @click.option("--fresh", is_flag=True, help="Delete the database first and rebuild from all files.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
-    """Ingest + dbt build + validation + a summary of what was built."""
+@docs_dir_option
+def run(
+    raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool, docs_dir: Path | None
+) -> None:
+    """Ingest + dbt build + validation (row accounting, Great Expectations) + a summary
+    of what was built."""
     from crm_warehouse.dbt_runner import target_dir
     from crm_warehouse.summary import render
 
@@ -210,7 +266,7 @@ def run(raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool) -> None:
     used_as_of = _build(database, to_date(as_of), [])
     timings["dbt build"] = time.perf_counter() - started
     started = time.perf_counter()
-    _validate(database)
+    _validate(database, docs_dir)
     timings["validate"] = time.perf_counter() - started
     click.echo(render(database, timings, used_as_of, target_dir() / "run_results.json"))
 

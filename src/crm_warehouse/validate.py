@@ -3,23 +3,32 @@
 Row accounting: every non-blank record of every export file is either a raw row or a
 rejected row. (dbt's data and unit tests run inside `dbt build`, among them the singular
 test that the raw tables hold exactly the rows the manifest says were loaded.)
+
+Then the Great Expectations checkpoint over everything BI reads (gx_validation): its
+report is attached to the validation report, and the validation fails when an
+expectation fails.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from crm_warehouse.gx_validation import GxReport
 
 
 @dataclass
 class ValidationReport:
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
+    gx: GxReport | None = None
 
     @property
     def ok(self) -> bool:
-        return all(passed for _, passed, _ in self.checks)
+        return all(passed for _, passed, _ in self.checks) and (self.gx is None or self.gx.ok)
 
     def add(self, name: str, passed: bool, detail: str) -> None:
         self.checks.append((name, passed, detail))
@@ -28,10 +37,16 @@ class ValidationReport:
         lines = [
             f"  [{'PASS' if p else 'FAIL'}] {name}: {detail}" for name, p, detail in self.checks
         ]
+        if self.gx is not None:
+            lines.append(self.gx.render())
         return "\n".join(lines)
 
 
-def validate(database: Path) -> ValidationReport:
+def validate(
+    database: Path, *, great_expectations: bool = True, docs_dir: Path | None = None
+) -> ValidationReport:
+    """Row accounting, then (unless great_expectations is false) the GX checkpoint,
+    whose Data Docs go to docs_dir (default <database folder>/gx/data_docs)."""
     report = ValidationReport()
     con = duckdb.connect(str(database), read_only=True)
     try:
@@ -52,4 +67,8 @@ def validate(database: Path) -> ValidationReport:
         )
     finally:
         con.close()
+    if great_expectations:
+        from crm_warehouse.gx_validation import run_checkpoint
+
+        report.gx = run_checkpoint(database, docs_dir=docs_dir)
     return report
