@@ -630,6 +630,63 @@ INGEST_CASES: tuple[Case, ...] = (
         loaded=((2, "HJE1"), (5, "HJE2")),
         blank_lines=4,
     ),
+    Case(
+        "json-huge-integer",
+        "mall__users",
+        "A number with 5,000 digits (more than Python converts): raw is text, so it "
+        "loads as its digits instead of failing the file.",
+        lambda: (
+            '{"openid": "HHI1", "mobile": ' + "9" * 5000 + "}\n" + jsonl(mall_user("HHI2"))
+        ).encode(),
+        loaded=((1, "HHI1"), (2, "HHI2")),
+        values={1: {"mobile": "9" * 5000}},
+    ),
+    Case(
+        "empty-jsonl",
+        "mall__orders",
+        "A 0-byte JSON Lines file is an empty export.",
+        lambda: b"",
+    ),
+    Case(
+        "bom-only",
+        "pos__orders",
+        "A file holding nothing but a UTF-8 BOM: an empty export.",
+        lambda: codecs.BOM_UTF8,
+    ),
+    Case(
+        "gb18030-with-a-broken-line",
+        "pos__members",
+        "An older POS system's GB18030 file with one broken byte sequence: that line is "
+        "rejected, the others load with their Chinese names.",
+        lambda: (
+            lines(MEMBERS).replace(b"\n", b"")
+            + b"\n"
+            + "\n".join(member(f"HGB{n}", name) for n, name in ((1, "张伟"), (2, "李娜"))).encode(
+                "gb18030"
+            )
+            + b"\nHGB3,\xff\xff,13912345678,F,1990-07-01,,S001,2023-01-05 10:00:00,"
+            + b"2023-01-05 10:00:00\n"
+            + (member("HGB4", "陈静") + "\n").encode("gb18030")
+        ),
+        loaded=((2, "HGB1"), (3, "HGB2"), (5, "HGB4")),
+        rejected=((4, r"undecodable bytes for gb18030"),),
+        values={2: {"name": "张伟"}, 5: {"name": "陈静"}},
+    ),
+    Case(
+        "unterminated-quote-runs-to-end",
+        "pos__orders",
+        "A quote opened and never closed, with no quote after it: every record below "
+        "it should still load (today they are one rejection, see the test's xfail).",
+        lambda: lines(
+            ORDERS,
+            order("HUE1"),
+            'HUE2,"S001,,,2024-06-01 10:00:00,sale,,100.00,0.00,100.00,cash',
+            order("HUE3"),
+            order("HUE4"),
+        ),
+        loaded=((2, "HUE1"), (4, "HUE3"), (5, "HUE4")),
+        rejected=((3, r"quote.*not closed"),),
+    ),
     # --- not a file
     Case(
         "folder-named-like-an-export",

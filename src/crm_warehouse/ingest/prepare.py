@@ -37,6 +37,7 @@ from .decode import (
     CarriageReturnLines,
     DecodedLines,
     ListLines,
+    Scan,
     cr_line_ends,
     head_preview,
     not_text,
@@ -114,24 +115,25 @@ def prepare_file(job: FileJob) -> PreparedFile:
     stem = Path(job.tmp_dir) / f"{job.index:06d}"
     with open(job.path, "rb") as source:
         head = source.read(HEAD_BYTES)
+    preview = head_preview(head, fp.size_bytes)
     problem = not_text(head, "CSV UTF-8" if export.fmt == "csv" else "JSON Lines in UTF-8")
     if problem is not None:
-        prepared = _prepare_not_text(job, stem, problem, head_preview(head, fp.size_bytes))
+        prepared = _prepare_not_text(job, stem, problem, preview)
     else:
-        plan = None
-        if job.allow_fast:
-            plan = fastpath.fast_plan(job.path, export.fmt, export, found, stat)
-        prepared = None
-        if plan is not None:
-            prepared = _prepare_fast(job, export, plan, stem)
-        if prepared is None:
-            stats = FileStats()
-            with RecordWriter(stem) as writer, open(job.path, "rb") as source:
-                stream = CarriageReturnLines(source) if cr_line_ends(found) else source
-                lines = DecodedLines(stream, fp.encoding)
-                for line, values in read_records(lines, export, stats, writer.reject):
-                    writer.write(line, values)
-            prepared = writer.prepared(job, "", 0, "", stats)
+        try:
+            prepared = _prepare_records(job, export, found, stat, stem)
+        except (OSError, MemoryError):
+            raise
+        except Exception as exc:  # one file's bug must not stop the run
+            # Input that breaks the readers in a way nobody foresaw: the file is
+            # rejected whole, saying so, and the rest of the run loads.
+            for path in Path(job.tmp_dir).glob(f"{stem.name}.*"):
+                path.unlink(missing_ok=True)
+            problem = (
+                f"whole file rejected: reading it failed ({type(exc).__name__}: {exc}); "
+                "this is a bug in crm ingest, please report it with the file"
+            )
+            prepared = _prepare_not_text(job, stem, problem[:MAX_RAW_TEXT], preview)
     prepared.sha256, prepared.size_bytes, prepared.encoding = (
         fp.sha256,
         fp.size_bytes,
@@ -143,6 +145,27 @@ def prepare_file(job: FileJob) -> PreparedFile:
             Path(path).unlink(missing_ok=True)
         raise FileChangedError(changed_message(job.source_file))
     return prepared
+
+
+def _prepare_records(
+    job: FileJob, export: Export, found: Scan, stat: tuple[int, int], stem: Path
+) -> PreparedFile:
+    """Read a text file's records: through the fast path where it can, else the
+    record readers."""
+    plan = None
+    if job.allow_fast:
+        plan = fastpath.fast_plan(job.path, export.fmt, export, found, stat)
+    if plan is not None:
+        prepared = _prepare_fast(job, export, plan, stem)
+        if prepared is not None:
+            return prepared
+    stats = FileStats()
+    with RecordWriter(stem) as writer, open(job.path, "rb") as source:
+        stream = CarriageReturnLines(source) if cr_line_ends(found) else source
+        lines = DecodedLines(stream, found.fingerprint.encoding)
+        for line, values in read_records(lines, export, stats, writer.reject):
+            writer.write(line, values)
+    return writer.prepared(job, "", 0, "", stats)
 
 
 def _prepare_not_text(job: FileJob, stem: Path, reason: str, preview: str) -> PreparedFile:

@@ -591,7 +591,18 @@ def _make_dump_json() -> Callable[[object], str]:
 
 
 # NaN and Infinity (accepted by Python's json, not by JSON) keep their text too.
-_decode_json = json.JSONDecoder(parse_float=_JsonFloat, parse_constant=_JsonFloat).decode
+#: Integers with more digits than Python converts (sys.get_int_max_str_digits, 4300)
+#: keep their text like floats do, instead of failing the file.
+_MAX_INT_DIGITS = 4000
+
+
+def _parse_int(text: str) -> int | _JsonFloat:
+    return int(text) if len(text) < _MAX_INT_DIGITS else _JsonFloat(text)
+
+
+_decode_json = json.JSONDecoder(
+    parse_float=_JsonFloat, parse_int=_parse_int, parse_constant=_JsonFloat
+).decode
 _dump_json = _make_dump_json()
 
 
