@@ -642,6 +642,16 @@ INGEST_CASES: tuple[Case, ...] = (
         values={1: {"mobile": "9" * 5000}},
     ),
     Case(
+        "json-key-with-unpaired-surrogate",
+        "mall__users",
+        "An unknown key holding an unpaired surrogate escape (not UTF-8 once decoded): "
+        "ignored like any unknown key, and listed in the manifest escaped, instead of "
+        "failing the run when the manifest row is written.",
+        lambda: b'{"openid": "HSK1", "\\ud800x": 1}\n',
+        loaded=((1, "HSK1"),),
+        extra_columns=("\\ud800x",),
+    ),
+    Case(
         "empty-jsonl",
         "mall__orders",
         "A 0-byte JSON Lines file is an empty export.",

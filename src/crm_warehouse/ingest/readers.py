@@ -767,7 +767,9 @@ def read_jsonl_records(
         stats.rows += rows
         stats.rejected += records - rows
         stats.missing_columns = unseen if objects else []
-        stats.extra_columns = sorted(seen_keys.difference(columns))[:100]
+        # a key may hold an unpaired surrogate ("\ud800"), which is not UTF-8
+        extra = sorted(seen_keys.difference(columns))[:100]
+        stats.extra_columns = [k.encode("utf-8", "backslashreplace").decode() for k in extra]
 
 
 #: Said of a JSON array where JSON Lines wants objects.
