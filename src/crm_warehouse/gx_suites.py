@@ -574,6 +574,12 @@ SUITES: tuple[TableSuite, ...] = (
     ),
     # ---- campaigns (models/marts/campaign/_campaign__models.yml)
     TableSuite(
+        "marts.campaign_send_recipients",
+        key=("send_id",),
+        not_null=("campaign_id", "variant", "is_control", "sent_at"),
+        accepted={"variant": VARIANTS},
+    ),
+    TableSuite(
         "marts.campaign_order_attribution",
         key=("order_key",),
         not_null=("send_id", "campaign_id", "customer_id"),

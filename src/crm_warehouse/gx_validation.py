@@ -184,6 +184,10 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _gx_observed(result: dict[str, Any]) -> str:
     """What GX itself reports, for checks without a whole-table observation."""
     if "partial_unexpected_list" in result and result.get("unexpected_count"):
@@ -266,11 +270,14 @@ def table_frame(
             f"{', '.join(_fmt(v) for v in values)} x{n}"
             for values, n in profile.duplicate_examples[:3]
         )
-        return f"{profile.duplicate_keys:,} duplicated keys in {rows:,} rows, e.g. {examples}"
+        return (
+            f"{_count(profile.duplicate_keys, 'duplicated key')} in {_count(rows, 'row')}, "
+            f"e.g. {examples}"
+        )
 
     def key_nulls(result: dict[str, Any]) -> str:
         if profile.key_nulls:
-            return f"{profile.key_nulls:,} of {rows:,} rows have a null key column"
+            return f"{profile.key_nulls:,} of {_count(rows, 'row')} have a null key column"
         return _gx_observed(result)
 
     if len(key) == 1:
@@ -290,7 +297,7 @@ def table_frame(
     def nulls_of(column: str) -> Callable[[dict[str, Any]], str]:
         def observe(result: dict[str, Any]) -> str:
             n = profile.nulls.get(column)
-            return f"{n:,} null of {rows:,} rows" if n else _gx_observed(result)
+            return f"{n:,} null of {_count(rows, 'row')}" if n else _gx_observed(result)
 
         return observe
 
@@ -309,7 +316,7 @@ def table_frame(
             ]
             if not unknown:
                 return _gx_observed(result)
-            shown = ", ".join(f"{_fmt(v)} ({n:,} rows)" for v, n in unknown[:5])
+            shown = ", ".join(f"{_fmt(v)} ({_count(n, 'row')})" for v, n in unknown[:5])
             return f"values outside the accepted set ({accepted[column].source}): {shown}"
 
         return observe
@@ -333,7 +340,7 @@ def table_frame(
             if seen is None or not seen.outside:
                 return _gx_observed(result)
             return (
-                f"{seen.outside:,} of {rows:,} rows outside; "
+                f"{seen.outside:,} of {_count(rows, 'row')} outside; "
                 f"min {_fmt(seen.min_value)}, max {_fmt(seen.max_value)}"
             )
 
@@ -400,17 +407,17 @@ def coverage_frame(tables: dict[str, str]) -> Frame:
     checks = [
         Check(
             gxe.ExpectColumnValuesToBeInSet(column="table_name", value_set=covered),
-            "table_name",
+            "",
             no_suite,
         ),
         Check(
             gxe.ExpectColumnDistinctValuesToContainSet(column="table_name", value_set=covered),
-            "table_name",
+            "",
             no_table,
         ),
         Check(
             gxe.ExpectColumnValuesToBeInSet(column="table_type", value_set=["BASE TABLE"]),
-            "table_type",
+            "",
             views,
         ),
     ]
@@ -481,7 +488,7 @@ def row_count_frame(
                     f"tolerance {ENV_ROW_COUNT_TOLERANCE}. Empty on the first run."
                 ),
             ),
-            "row_count_change",
+            "",
             changed,
         )
     ]
@@ -492,7 +499,7 @@ def row_count_frame(
         f"Row counts against the previous accepted run, tolerance +-{tolerance:.0%}. "
         f"Not compared, their size follows the day by design: {untracked}."
     )
-    return Frame("row_counts", "all validated tables", data, checks, notes, ("table_name",))
+    return Frame("row_counts", "row counts", data, checks, notes, ("table_name",))
 
 
 def rfm_share_frame(con: duckdb.DuckDBPyConnection) -> Frame:
