@@ -512,3 +512,61 @@ def tags_docs_command(database: Path, check: bool) -> None:
         click.echo(f"wrote {path}")
     if not changed:
         click.echo("tag docs are up to date")
+
+
+@main.command("dashboard")
+@database_option
+@click.option(
+    "--serving",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CRM_SERVING_DATABASE",
+    show_envvar=True,
+    help="The serving copy to read (default: <database name>.serving.duckdb beside the "
+    "warehouse, as `crm refresh` and `crm publish` write it).",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (localhost only by default).",
+)
+@click.option("--open-browser", is_flag=True, help="Open a browser window on start.")
+def dashboard_command(
+    database: Path, serving: Path | None, port: int, address: str, open_browser: bool
+) -> None:
+    """Start the CRM dashboard (Streamlit) on the published serving copy, read-only, so
+    it never blocks a refresh: Overview, Lifecycle, RFM, Tiers, Tags (audience builder),
+    Campaigns, Customer lookup. Stop it with Ctrl+C."""
+    from crm_warehouse.dashboard.db import serving_path
+    from crm_warehouse.dashboard.launch import serve
+
+    if serving is None:
+        serving = serving_path(database)
+    if not serving.exists():
+        fail(
+            f"{serving}: no serving copy; publish one with `crm publish --database {database}` "
+            "(or `crm refresh`)"
+        )
+    click.echo(f"CRM dashboard on http://{address}:{port}/ reading {serving} (Ctrl+C stops it)")
+    sys.exit(serve(serving, port, address, headless=not open_browser))
+
+
+@main.command("docs")
+@database_option
+@click.option("--serve", "serve_docs", is_flag=True, help="Serve the site after building it.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+def docs_command(database: Path, serve_docs: bool, port: int) -> None:
+    """Build the dbt docs site (models, columns, tests, lineage with the dashboard and
+    audience-export exposures) into dbt's target folder; --serve serves it on localhost."""
+    from crm_warehouse.dbt_runner import DbtError, run_dbt, target_dir
+
+    if not database.exists():
+        fail(f"{database}: no such database; run `crm run` or `crm build` first")
+    try:
+        run_dbt(["docs", "generate"], database)
+        click.echo(f"dbt docs site: {target_dir() / 'index.html'}")
+        if serve_docs:
+            run_dbt(["docs", "serve", "--port", str(port), "--host", "127.0.0.1"], database)
+    except DbtError as exc:
+        fail(str(exc))
