@@ -49,6 +49,7 @@ demo: $(STAMP) ## Generate sample data, ingest, dbt build, validate, print a sum
 	$(BIN)/crm generate --out $(DEMO_RAW) --members $(MEMBERS) --seed $(SEED)
 	$(BIN)/crm run --raw-dir $(DEMO_RAW) --database $(DEMO_DB) --fresh
 	$(BIN)/crm evaluate identity --raw-dir $(DEMO_RAW) --database $(DEMO_DB)
+	$(BIN)/crm report weekly --database $(DEMO_DB)
 
 test: lint dbt-test pytest ## Every check: ruff, sqlfluff, dbt build with all tests, pytest
 
