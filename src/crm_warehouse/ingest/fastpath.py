@@ -14,18 +14,21 @@ every line whose values it can tell for certain are what the record readers
 (:mod:`.readers`) would give:
 
 - CSV: a non-blank line without quote character or NUL, with exactly as many
-  commas as the header, not longer than the csv module's field limit, and a key
-  field holding a visible ASCII character; its values are the comma-separated
-  fields, picked by the header.
+  commas as the header, not longer than 128 KiB, not starting with a BOM, and a key
+  field holding a visible ASCII character that is not a column name (else it may be
+  a repeated header row); its values are the comma-separated fields, picked by the
+  header.
 - JSONL: a line that is valid JSON without ``\\u`` escapes or trailing commas,
   with exactly the export's keys (in any order, none twice), each value a string,
-  ``null``, ``true``/``false`` or an integer written canonically, and a visible key.
+  ``null``, ``true``/``false`` or an integer written canonically, and a visible key
+  that is not a boolean.
 
 Every other line (blank, malformed, quoted, with unknown or missing keys, floats,
 nested values, ...) goes, in order and after the file's header, through the record
 readers, which load it, reject it or count it as blank exactly as they would in
-the whole file; their line numbers are mapped back. For CSV this needs each odd
-line with a quote to be a whole record (:func:`odd_lines_are_records`), else a
+the whole file; their line numbers are mapped back (a repeated header among them
+that changes the columns sends the whole file to the readers). For CSV this needs
+each odd line with a quote to be a whole record (:func:`odd_lines_are_records`), else a
 quoted field may span lines and the whole file is read the slow way; so it is when
 DuckDB fails on the file or its line count differs from the scan's.
 

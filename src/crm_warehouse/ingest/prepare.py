@@ -2,10 +2,14 @@
 
 :func:`prepare_file` hashes the file, detects its encoding and counts its lines in
 one pass (:func:`~.decode.scan`); if that content is already the latest loaded
-version of the file it stops there. A file that DuckDB can read as it is (UTF-8,
-one newline style, for CSV no quote character and a usable header: see
-:func:`fast_plan`) goes to the loader with a :class:`FastPlan` and nothing else: the
-loader's :mod:`.fastpath` reads it. Otherwise it reads every record and writes
+version of the file it stops there. A file that is not a text export at all (gzip,
+ZIP or Excel, UTF-16, binary junk: :func:`~.decode.not_text`) is rejected whole, one
+rejected record on line 1 saying what it is and what to do; so is a file whose
+reading raises (a bug met on unforeseen input: the rest of the run still loads). A
+file whose lines end with CR alone is read as if they ended with LF. A file that
+DuckDB can read as it is (UTF-8, one newline style, for CSV no quote character and
+a usable header: see :func:`fast_plan`) goes to the loader with a :class:`FastPlan`
+and nothing else: the loader's :mod:`.fastpath` reads it. Otherwise it reads every record and writes
 normalized UTF-8 files into the run's temporary folder, for DuckDB's ``read_csv`` to
 load:
 
