@@ -24,7 +24,8 @@ from pathlib import Path
 import duckdb
 
 from bench_generate_ingest import machine
-from bench_identity import DBT, HERE, PROJECT, dbt_env, log, measure, median, run, versions
+from bench_identity import DBT, HERE, PROJECT, dbt_env, log, median, run, versions
+from bench_value import timed_runs
 from crm_warehouse.dbt_runner import latest_order_date
 
 RESULTS_JSON, RESULTS_MD = HERE / "kpi_results.json", HERE / "kpi_results.md"
@@ -100,26 +101,13 @@ def bench(args: argparse.Namespace) -> dict:
             "staging.stg_marketing__campaign_sends",
         ],
     )
-    runs = []
-    for i in range(args.runs):
-        log(f"run {i + 1}/{args.runs}: {' '.join(KPI_SELECT)} on {db.name} (as of {as_of})")
-        m = measure([DBT, "run", "--select", *KPI_SELECT, "--vars", variables, *project], env)
-        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-        models = {
-            r["unique_id"].rsplit(".", 1)[1]: round(r["execution_time"], 2)
-            for r in results["results"]
-        }
-        runs.append(
-            {
-                "wall_s": round(m["seconds"], 2),
-                "models_s": round(sum(models.values()), 2),
-                "peak_rss_mib": round(m["peak_mib"]),
-                "cpu_per_wall": m["cpu_per_wall"],
-                "max_load_1min": m["max_load_1min"],
-                "contended": m["contended_during"],
-                "models": models,
-            }
-        )
+    runs = timed_runs(
+        [DBT, "run", "--select", *KPI_SELECT, "--vars", variables, *project],
+        env,
+        target,
+        args.runs,
+        f"{' '.join(KPI_SELECT)} on {db.name} (as of {as_of})",
+    )
     outputs = table_rows(
         db, [f"marts.{name}" for name in sorted(runs[0]["models"])] if runs else []
     )

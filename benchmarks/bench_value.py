@@ -36,6 +36,33 @@ VALUE_SELECT = [
 TARGET_SECONDS, TARGET_MIB = 60, 4096
 
 
+def timed_runs(command: list[str], env: dict, target: Path, runs: int, label: str) -> list[dict]:
+    """Run a dbt command `runs` times: per run its wall time, the models' execution
+    times (run_results.json in `target`), their sum, the peak RSS of the process tree,
+    CPU per wall second and the machine's load (contention)."""
+    out = []
+    for i in range(runs):
+        log(f"run {i + 1}/{runs}: {label}")
+        m = measure(command, env)
+        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+        models = {
+            r["unique_id"].rsplit(".", 1)[1]: round(r["execution_time"], 2)
+            for r in results["results"]
+        }
+        out.append(
+            {
+                "wall_s": round(m["seconds"], 2),
+                "models_s": round(sum(models.values()), 2),
+                "peak_rss_mib": round(m["peak_mib"]),
+                "cpu_per_wall": m["cpu_per_wall"],
+                "max_load_1min": m["max_load_1min"],
+                "contended": m.get("contended_during"),
+                "models": models,
+            }
+        )
+    return out
+
+
 def bench_scale(
     scale: int, args: argparse.Namespace, work: Path, select: list[str] = VALUE_SELECT
 ) -> dict:
@@ -54,25 +81,13 @@ def bench_scale(
     run([DBT, "seed"], env)
     upstream = [f"+{s}" for s in select]
     run([DBT, "run", "--select", *upstream, "--exclude", "staging", "--vars", variables], env)
-    runs = []
-    for i in range(args.runs):
-        log(f"run {i + 1}/{args.runs}: {' '.join(select)} at {scale:,} members")
-        m = measure([DBT, "run", "--select", *select, "--vars", variables], env)
-        results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-        models = {
-            r["unique_id"].rsplit(".", 1)[1]: round(r["execution_time"], 2)
-            for r in results["results"]
-        }
-        runs.append(
-            {
-                "wall_s": round(m["seconds"], 2),
-                "models_s": round(sum(models.values()), 2),
-                "peak_rss_mib": round(m["peak_mib"]),
-                "cpu_per_wall": m["cpu_per_wall"],
-                "max_load_1min": m["max_load_1min"],
-                "models": models,
-            }
-        )
+    runs = timed_runs(
+        [DBT, "run", "--select", *select, "--vars", variables],
+        env,
+        target,
+        args.runs,
+        f"{' '.join(select)} at {scale:,} members",
+    )
     if not args.keep_data:
         for path in [*owned, target]:
             if path.is_dir():
