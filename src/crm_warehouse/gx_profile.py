@@ -6,19 +6,21 @@ the lock). A mart of 35M rows must not be pulled into pandas, so each table is r
 in DuckDB, set-based, to its *witness rows*: a subset R of its rows such that every
 column expectation the suites use holds on the table exactly when it holds on R:
 
-- values in a set / not null: R holds one row per distinct value of each such column
-  (nulls included), so R's distinct values are the table's;
-- values between min and max: R holds the rows of each range column's minimum and
-  maximum;
+- not null: R holds the first row where the column is null, if any;
+- values in a set: R holds one row of each value outside the set, if any;
+- values between min and max: R holds the first row outside the range, if any;
 - unique key (single or compound): R holds two rows of every duplicated key (at most
-  `DUPLICATE_EXAMPLES` keys, each a violation) and nothing else that repeats a key.
+  `DUPLICATE_EXAMPLES` keys, each a violation).
 
-R is a subset of the table's rows (fetched by rowid), so nothing is invented. Each
-table costs two scans (one ungrouped aggregate, one grouping-sets aggregate over its
-code columns) plus a rowid fetch; a third scan runs only when a duplicate key is
-possible. Uniqueness is first certified by count(distinct hash(key)) = count(*): equal
-hashes are implied by equal keys, so equality proves the key unique; when they differ
-(a duplicate or, rarely, a 64-bit collision) an exact group by finds the duplicates.
+R is a subset of the table's rows (fetched by rowid, each row once), so nothing is
+invented and R repeats a key only where the table does; a few more rows of the table
+(`SAMPLE_ROWS`) are added so that the Data Docs show real values. A clean table costs
+one scan: a single ungrouped aggregate of counts (rows, nulls, min / max and rows
+outside each range, a histogram of each code column) and of count(distinct
+hash(key)): equal keys have equal hashes, so count(distinct hash) = count(*) proves
+the key unique; only when it differs (a duplicate or, rarely, a 64-bit collision) does
+an exact group by look for the duplicates. Violations cost one more small query to
+find their witness rows.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ import duckdb
 import pandas as pd
 
 DUPLICATE_EXAMPLES = 10
+# Rows of each table added to its witness rows for the Data Docs (any rows of the table
+# keep the equivalence).
+SAMPLE_ROWS = 5
 ENV_MEMORY_LIMIT = "CRM_DUCKDB_MEMORY_LIMIT"
 DEFAULT_MEMORY_LIMIT = "2500MB"
 
@@ -97,7 +102,6 @@ class TableProfile:
     rows: int
     columns: list[str]
     key: tuple[str, ...]
-    key_nulls: int = 0
     duplicate_keys: int = 0
     duplicate_examples: list[tuple[tuple[Any, ...], int]] = field(default_factory=list)
     nulls: dict[str, int] = field(default_factory=dict)
@@ -112,7 +116,7 @@ def profile_table(
     *,
     key: tuple[str, ...],
     not_null: list[str],
-    accepted: list[str],
+    accepted: dict[str, list[Any]],
     ranges: dict[str, tuple[Any, Any]],
     columns: list[str],
 ) -> TableProfile:
@@ -120,87 +124,84 @@ def profile_table(
     rows (only `columns`, the ones the suite reads)."""
     rel = relation(table)
     profile = TableProfile(table=table, rows=0, columns=columns, key=key)
-    witness_ids: set[int] = set()
 
-    # Scan 1: one ungrouped aggregate for row count, key certificate, nulls, ranges.
-    key_present = " and ".join(f"{quote(c)} is not null" for c in key) or "true"
+    # Scan 1: one ungrouped aggregate of counts only: rows, the key certificate, nulls,
+    # each range column's min, max and rows outside, each code column's histogram.
     exprs: list[tuple[str, str]] = [("rows", "count(*)")]
     if key:
-        hashed = ", ".join(quote(c) for c in key)
-        exprs += [
-            ("key_rows", f"count(*) filter (where {key_present})"),
-            ("key_hashes", f"count(distinct hash({hashed})) filter (where {key_present})"),
-            ("key_nulls", f"count(*) filter (where not ({key_present}))"),
-            ("key_null_id", f"min(rowid) filter (where not ({key_present}))"),
-        ]
-    for i, column in enumerate(not_null):
-        exprs += [
-            (f"nulls_{i}", f"count(*) - count({quote(column)})"),
-            (f"null_id_{i}", f"min(rowid) filter (where {quote(column)} is null)"),
-        ]
+        exprs.append(("key_hashes", f"count(distinct hash({', '.join(map(quote, key))}))"))
+    null_checked = list(dict.fromkeys((*key, *not_null)))
+    exprs += [(f"count_{i}", f"count({quote(c)})") for i, c in enumerate(null_checked)]
+    outside: dict[str, str] = {}
     for i, (column, (low, high)) in enumerate(ranges.items()):
         q = quote(column)
-        outside = " or ".join(
-            [f"{q} < {sql_literal(low)}"] * (low is not None)
-            + [f"{q} > {sql_literal(high)}"] * (high is not None)
-        )
+        tests = [f"{q} < {sql_literal(low)}"] * (low is not None)
+        tests += [f"{q} > {sql_literal(high)}"] * (high is not None)
+        outside[column] = " or ".join(tests) or "false"
         exprs += [
             (f"min_{i}", f"min({q})"),
             (f"max_{i}", f"max({q})"),
-            (f"min_id_{i}", f"arg_min(rowid, {q})"),
-            (f"max_id_{i}", f"arg_max(rowid, {q})"),
-            (f"outside_{i}", f"count(*) filter (where {outside or 'false'})"),
+            (f"outside_{i}", f"count(*) filter (where {outside[column]})"),
         ]
+    exprs += [(f"values_{i}", f"histogram({quote(c)})") for i, c in enumerate(accepted)]
     row = con.execute(
         "select " + ", ".join(f"{sql} as {quote(alias)}" for alias, sql in exprs) + f" from {rel}"
     ).fetchall()[0]
     got = dict(zip([alias for alias, _ in exprs], row, strict=True))
-    profile.rows = got["rows"]
-    if key:
-        profile.key_nulls = got["key_nulls"]
-        witness_ids.add(got["key_null_id"])
-    for i, column in enumerate(not_null):
-        profile.nulls[column] = got[f"nulls_{i}"]
-        witness_ids.add(got[f"null_id_{i}"])
+    rows = profile.rows = got["rows"]
+    for i, column in enumerate(null_checked):
+        profile.nulls[column] = rows - got[f"count_{i}"]
     for i, column in enumerate(ranges):
         profile.ranges[column] = RangeProfile(got[f"min_{i}"], got[f"max_{i}"], got[f"outside_{i}"])
-        witness_ids.update((got[f"min_id_{i}"], got[f"max_id_{i}"]))
+    for i, column in enumerate(accepted):
+        counts = dict(got[f"values_{i}"] or {})
+        nulls = rows - sum(counts.values())
+        profile.values[column] = sorted(
+            [*counts.items(), *([(None, nulls)] if nulls else [])],
+            key=lambda item: (-item[1], str(item[0])),
+        )
 
-    # Scan 2 (only when the hash certificate fails): the duplicated keys.
-    if key and got["key_hashes"] != got["key_rows"]:
-        keys = ", ".join(quote(c) for c in key)
+    # Witness rows of the violations only (clean tables need none): the first row of
+    # each null, out-of-range and unknown value, two rows of each duplicated key.
+    witnesses: list[str] = []
+    for i, column in enumerate(null_checked):
+        if got[f"count_{i}"] < rows:
+            witnesses.append(f"select min(rowid) from {rel} where {quote(column)} is null")
+    for column, seen in profile.ranges.items():
+        if seen.outside:
+            witnesses.append(f"select min(rowid) from {rel} where {outside[column]}")
+    for column, allowed in accepted.items():
+        unknown = [v for v, _ in profile.values[column] if v is not None and v not in allowed]
+        if unknown:
+            values = ", ".join(sql_literal(v) for v in unknown)
+            witnesses.append(
+                f"select min(rowid) from {rel} where {quote(column)} in ({values}) "
+                f"group by {quote(column)}"
+            )
+    ids: set[int] = set()
+    if witnesses:
+        ids.update(r[0] for r in con.execute(" union all ".join(witnesses)).fetchall())
+
+    # Only when the hash certificate fails: the duplicated keys (exact).
+    if key and got["key_hashes"] != rows:
+        keys = ", ".join(map(quote, key))
+        present = " and ".join(f"{quote(c)} is not null" for c in key)
         duplicates = con.execute(
             f"select min(rowid), max(rowid), count(*) as n, count(*) over () as keys, {keys} "
-            f"from {rel} where {key_present} group by {keys} having count(*) > 1 "
+            f"from {rel} where {present} group by {keys} having count(*) > 1 "
             f"order by n desc, {keys} limit {DUPLICATE_EXAMPLES}"
         ).fetchall()
         if duplicates:
             profile.duplicate_keys = duplicates[0][3]
             profile.duplicate_examples = [(tuple(d[4:]), d[2]) for d in duplicates]
             for first, last, *_ in duplicates:
-                witness_ids.update((first, last))
+                ids.update((first, last))
 
-    # Scan 3: one witness row per distinct value of every code column (grouping sets).
-    if accepted:
-        cols = ", ".join(quote(c) for c in accepted)
-        sets = ", ".join(f"({quote(c)})" for c in accepted)
-        grouped = con.execute(
-            f"select grouping({cols}) as gid, {cols}, count(*) as n, min(rowid) as id "
-            f"from {rel} group by grouping sets ({sets})"
-        ).fetchall()
-        width = len(accepted)
-        for gid, *rest in grouped:
-            values, n, rowid = rest[:width], rest[width], rest[width + 1]
-            # grouping() sets the bit of every column not in the set; one bit is clear.
-            position = next(i for i in range(width) if not gid & (1 << (width - 1 - i)))
-            profile.values.setdefault(accepted[position], []).append((values[position], n))
-            witness_ids.add(rowid)
-        for column in profile.values:
-            profile.values[column].sort(key=lambda item: (-item[1], str(item[0])))
-
-    ids = sorted(i for i in witness_ids if i is not None)
-    selected = ", ".join(quote(c) for c in columns) or "1 as no_column"
-    where = f"rowid in ({', '.join(str(i) for i in ids)})" if ids else "false"
+    # A few rows of the table besides, so that the Data Docs show real values.
+    selected = ", ".join(map(quote, columns)) or "1 as no_column"
+    ids.update(r[0] for r in con.execute(f"select rowid from {rel} limit {SAMPLE_ROWS}").fetchall())
+    ids.discard(None)
+    where = f"rowid in ({', '.join(str(i) for i in sorted(ids))})" if ids else "false"
     profile.witnesses = con.execute(f"select {selected} from {rel} where {where}").df()
     return profile
 

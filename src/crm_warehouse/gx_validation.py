@@ -244,7 +244,7 @@ def table_frame(
         spec.table,
         key=key if all(c in existing for c in key) else (),
         not_null=[c for c in not_null if c in existing],
-        accepted=[c for c in accepted if c in existing],
+        accepted={c: value_sets[c] for c in accepted if c in existing},
         ranges={c: b for c, b in bounds.items() if c in existing},
         columns=present,
     )
@@ -275,11 +275,6 @@ def table_frame(
             f"e.g. {examples}"
         )
 
-    def key_nulls(result: dict[str, Any]) -> str:
-        if profile.key_nulls:
-            return f"{profile.key_nulls:,} of {_count(rows, 'row')} have a null key column"
-        return _gx_observed(result)
-
     if len(key) == 1:
         checks.append(Check(gxe.ExpectColumnValuesToBeUnique(column=key[0]), key[0], duplicates))
     elif key:
@@ -290,9 +285,6 @@ def table_frame(
                 duplicates,
             )
         )
-    checks += [
-        Check(gxe.ExpectColumnValuesToNotBeNull(column=column), column, key_nulls) for column in key
-    ]
 
     def nulls_of(column: str) -> Callable[[dict[str, Any]], str]:
         def observe(result: dict[str, Any]) -> str:
@@ -303,7 +295,7 @@ def table_frame(
 
     checks += [
         Check(gxe.ExpectColumnValuesToNotBeNull(column=column), column, nulls_of(column))
-        for column in not_null
+        for column in (*key, *not_null)
     ]
 
     def unknown_values(column: str) -> Callable[[dict[str, Any]], str]:
@@ -362,11 +354,12 @@ def table_frame(
         )
     notes = (
         f"{spec.table}: {rows:,} rows, validated on {len(profile.witnesses):,} witness rows "
-        "(one row per distinct value of each code column, each range column's minimum and "
-        "maximum, the first null of each not-null column and two rows of every duplicated "
-        "key): each expectation holds on these rows exactly when it holds on the whole "
-        "table. Unexpected counts in these pages are counts among the witness rows; the "
-        "`crm validate` summary gives the whole-table counts."
+        "(the first null of each not-null column, one row of each value outside its "
+        "accepted set, the first row outside each range, two rows of every duplicated key, "
+        f"and {gx_profile.SAMPLE_ROWS} rows of the table): each expectation holds on these "
+        "rows exactly when it holds on the whole table (crm_warehouse.gx_profile). "
+        "Unexpected counts in these pages count witness rows; the `crm validate` summary "
+        "gives the whole-table counts."
     )
     return Frame(spec.table, spec.table, profile.witnesses, checks, notes), profile
 

@@ -151,12 +151,13 @@ def _table(sql: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_witness_rows_hold_every_violation_and_every_distinct_value() -> None:
+def test_witness_rows_hold_a_row_of_every_violation(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gx_profile, "SAMPLE_ROWS", 0)
     con = _table(
         """
         create table marts.t as select * from (values
-            (1, 'a', 'x', 0.5), (2, 'a', 'y', 0.0), (2, 'a', 'y', 0.9),
-            (3, null, 'x', 1.5), (4, 'b', null, -0.1), (5, 'b', 'zz', 0.2)
+            (1, 'a', 'x', 0.5), (2, 'a', 'y', 0.0), (2, 'a', 'y', 0.9), (7, 'a', 'x', 0.3),
+            (3, null, 'x', 1.5), (4, 'b', null, -0.1), (5, 'b', 'zz', 0.2), (6, 'c', 'x', 0.4)
         ) as v(id, code, other, rate)
         """
     )
@@ -165,38 +166,45 @@ def test_witness_rows_hold_every_violation_and_every_distinct_value() -> None:
         "marts.t",
         key=("id",),
         not_null=["code"],
-        accepted=["other"],
+        accepted={"other": ["x", "y"]},
         ranges={"rate": (0, 1)},
         columns=["id", "code", "other", "rate"],
     )
-    rows = sorted(profile.witnesses.itertuples(index=False), key=lambda r: (r.id, str(r.rate)))
-    ids = [r.id for r in rows]
-    assert profile.rows == 6
+    ids = sorted(profile.witnesses["id"])
+    # Both copies of the duplicated key 2; 3: the null code, and the first rate outside
+    # [0, 1] (one witness per violated expectation is enough); 5: 'zz', not accepted.
+    assert ids.count(2) == 2
+    assert {3, 5} <= set(ids)
+    assert 1 not in ids and 7 not in ids and 6 not in ids  # clean rows are not needed
+    assert profile.rows == 8
     assert profile.duplicate_keys == 1 and profile.duplicate_examples == [((2,), 2)]
-    assert ids.count(2) == 2  # both copies of the duplicated key
-    assert 3 in ids  # the null code and the maximum rate
-    assert 4 in ids  # the minimum rate and the null 'other'
-    assert {r.other for r in rows if isinstance(r.other, str)} == {"x", "y", "zz"}
-    assert profile.nulls == {"code": 1}
-    assert profile.ranges["rate"].outside == 2
+    assert profile.nulls == {"id": 0, "code": 1}
     seen = profile.ranges["rate"]
-    assert (float(seen.min_value), float(seen.max_value)) == (-0.1, 1.5)
-    assert dict(profile.values["other"]) == {"x": 2, "y": 2, "zz": 1, None: 1}
-    # Nothing that is not in the table, and no key repeated that is not repeated there.
-    assert len(rows) <= 6
+    assert seen.outside == 2 and (float(seen.min_value), float(seen.max_value)) == (-0.1, 1.5)
+    assert dict(profile.values["other"]) == {"x": 4, "y": 2, "zz": 1, None: 1}
 
 
-def test_a_clean_table_has_no_duplicate_witnesses() -> None:
+def test_a_clean_table_needs_no_witness_rows_and_no_duplicate_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     con = _table("create table marts.t as select range as id, range % 3 as code from range(1000)")
     profile = gx_profile.profile_table(
-        con, "marts.t", key=("id",), not_null=[], accepted=["code"], ranges={}, columns=["id"]
+        con,
+        "marts.t",
+        key=("id",),
+        not_null=["code"],
+        accepted={"code": [0, 1, 2]},
+        ranges={"id": (0, None)},
+        columns=["id", "code"],
     )
     assert profile.duplicate_keys == 0
+    assert len(profile.witnesses) == gx_profile.SAMPLE_ROWS  # only the sample rows
     assert profile.witnesses["id"].is_unique
-    assert len(profile.witnesses) == 3  # one row per distinct code
+    assert dict(profile.values["code"]) == {0: 334, 1: 333, 2: 333}
 
 
-def test_compound_keys_are_checked_as_a_whole() -> None:
+def test_compound_keys_are_checked_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gx_profile, "SAMPLE_ROWS", 0)
     con = _table(
         "create table marts.t as select * from (values (1, 'a'), (1, 'b'), (2, 'a'), (1, 'a')) "
         "as v(customer_id, tag_code)"
@@ -206,12 +214,12 @@ def test_compound_keys_are_checked_as_a_whole() -> None:
         "marts.t",
         key=("customer_id", "tag_code"),
         not_null=[],
-        accepted=[],
+        accepted={},
         ranges={},
         columns=["customer_id", "tag_code"],
     )
     assert profile.duplicate_examples == [((1, "a"), 2)]
-    assert len(profile.witnesses) == 2
+    assert sorted(map(tuple, profile.witnesses.itertuples(index=False))) == [(1, "a"), (1, "a")]
 
 
 def _scores(values: list[int]) -> list[int]:
