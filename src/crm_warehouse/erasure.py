@@ -89,7 +89,8 @@ CUSTOMER_KEY_COLUMN = re.compile(r"^(?:.*_)?customer_id$")
 #: Identity-graph ids (hashes of identifiers, or the smallest one of a cluster).
 NODE_COLUMN = re.compile(r"^(?:.*_)?(?:node_id|cluster_id|component_id|unit_id|account_id)$")
 #: Keys that models derive by hashing identifiers (md5 of external_userid, of a
-#: recipient's phone, of a consent's identifier...): nulled in the person's rows.
+#: recipient's phone, of a consent's identifier...): re-keyed in the person's rows with
+#: a random salt of the pass (consistent across tables, then forgotten).
 DERIVED_KEY_COLUMN = re.compile(
     r"^(?:contact_id|contact_remark_mobile_id|send_id|consent_record_id)$"
 )
@@ -607,7 +608,14 @@ def _scrub_table(
             sets.append(f"{quote(c)} = {_multi_replace('t.' + quote(c), False, t.is_raw)}")
         for c in t.customer:
             sets.append(f"{quote(c)} = {_new_customer('t.' + quote(c))}")
-        for c in t.node + t.derived + t.names + t.births + t.masked:
+        for c in t.derived:
+            # keys of marts (send_id...) stay set and joinable within the pass, but
+            # no longer derivable from the identifier they hashed
+            sets.append(
+                f"{quote(c)} = '{TOMBSTONE_PREFIX}' || substr(md5((select salt from "
+                f"erasure_salt) || '|' || t.{quote(c)}), 1, 16)"
+            )
+        for c in t.node + t.names + t.births + t.masked:
             sets.append(f"{quote(c)} = null")
         for c in t.free_text:
             sets.append(f"{quote(c)} = '{FREE_TEXT_TOMBSTONE}'")
@@ -674,6 +682,8 @@ def _scrub(
     _collect_hits(con, tables, since_file_id)
     _collect_tokens(con, tables, since_file_id)
     _assign_new_customer_keys(con)
+    # a random salt for re-keying derived keys, forgotten when the pass ends
+    con.execute("create or replace temp table erasure_salt as select ? as salt", [uuid.uuid4().hex])
     rows: dict[str, int] = {}
     marked = _mark_requests(con, tables, request_ids)
     for i, t in enumerate(tables):
