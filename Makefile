@@ -29,7 +29,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags docs clean
+.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags docs clean browser dashboard bench-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -50,8 +50,10 @@ demo: $(STAMP) ## Generate sample data, ingest, dbt build, validate, print a sum
 	$(BIN)/crm run --raw-dir $(DEMO_RAW) --database $(DEMO_DB) --fresh
 	$(BIN)/crm evaluate identity --raw-dir $(DEMO_RAW) --database $(DEMO_DB)
 	$(BIN)/crm report weekly --database $(DEMO_DB)
+	$(BIN)/crm publish --database $(DEMO_DB)
+	@echo "==> dashboard: make dashboard (= $(BIN)/crm dashboard --database $(DEMO_DB)), then open http://127.0.0.1:8501/"
 
-test: lint dbt-test pytest ## Every check: ruff, sqlfluff, dbt build with all tests, pytest
+test: browser lint dbt-test pytest ## Every check: ruff, sqlfluff, dbt build with all tests, pytest (with the browser test)
 
 lint: lint-python lint-sql ## ruff and sqlfluff
 
@@ -89,6 +91,25 @@ docs: $(STAMP) ## Regenerate the tag docs from the catalogue, build the dbt docs
 
 bench-tags: $(STAMP) ## Tag matrix benchmark (benchmarks/tags_results.md)
 	$(BIN)/python benchmarks/bench_tags.py
+
+# The dashboard's browser test drives Debian's chromium through chromium-driver (no
+# browser download: Playwright's own fails offline); installed with apt when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser: ## Install Debian's chromium, chromium-driver and CJK fonts when missing (browser test)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -d /usr/share/fonts/opentype/noto ]; then \
+		echo "browser: $$(/usr/bin/chromedriver --version | cut -d' ' -f1-2)"; \
+	else \
+		echo "==> installing chromium, chromium-driver and fonts-noto-cjk (apt)"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	fi
+
+dashboard: $(STAMP) ## Start the dashboard on the demo warehouse's serving copy (http://127.0.0.1:8501/)
+	$(BIN)/crm dashboard --database $(DEMO_DB)
+
+bench-dashboard: $(STAMP) ## Dashboard page load times on the demo serving copy (benchmarks/dashboard_results.md)
+	$(BIN)/python benchmarks/bench_dashboard.py --database $(DEMO_DB)
 
 clean: ## Remove generated data, databases and build output
 	rm -rf build data warehouse target logs dbt_packages
