@@ -28,8 +28,10 @@ account key: member card, unionid, openid, external_userid, a privacy record's
 identifier, an identity record's value, a campaign recipient) holds an erased
 identifier, its customer key is an erased customer's, or its identity-graph node is
 one of theirs. In such a row every personal column is scrubbed: identifiers,
-names, birth dates, masked forms and keyed hashes of them, and keys that models
-derive by hashing identifiers (node ids, contact_id, send_id, ...). A *contact* column
+names, birth dates, masked forms and keyed hashes of them, identity-graph node ids
+(hashes of identifiers: nulled), and keys that models derive by hashing identifiers
+(contact_id, send_id, ...: re-keyed with a random salt of the pass, so they stay set
+and joinable but no longer derivable from the identifier). A *contact* column
 (a phone or email that may be someone else's: a receiver's phone, a checkout phone)
 holding an erased value loses that value only; the rest of that row is another
 person's. Rows are never deleted: amounts, dates, stores, stages stay, so orders,
@@ -458,13 +460,33 @@ def _in_values(expr: str) -> str:
     return f"erasure_canon({expr}) in (select v from erasure_values)"
 
 
+def _staged_in_values(expr: str) -> str:
+    """Outside raw, identifiers are staged (normalised): a cheap comparison will do."""
+    return f"lower(replace({expr}, ' ', '')) in (select v from erasure_values)"
+
+
+def _column_matches(t: TableColumns, column: str, since_file_id: int | None) -> str:
+    """t.<column> holds an erased identifier. Raw spellings are normalised once per
+    distinct value (the regular expressions are the cost of a pass)."""
+    col = quote(column)
+    if not t.is_raw:
+        return _staged_in_values(f"t.{col}")
+    new = ""
+    if since_file_id is not None and t.file_id_column:
+        new = f" where {quote(t.file_id_column)} > {int(since_file_id)}"
+    return (
+        f"t.{col} in (select d.x from (select distinct {col} as x from {t.qualified}{new}) "
+        "as d where erasure_canon(d.x) in (select v from erasure_values))"
+    )
+
+
 def _multi_parts(expr: str) -> str:
     return f"string_split_regex({expr}, '{MULTI_SEPARATOR}')"
 
 
-def _row_predicate(t: TableColumns) -> str:
+def _row_predicate(t: TableColumns, since_file_id: int | None) -> str:
     """The row belongs to an erased person (see the module docstring)."""
-    terms = [_in_values(f"t.{quote(c)}") for c in t.subject]
+    terms = [_column_matches(t, c, since_file_id) for c in t.subject]
     terms += [f"t.{quote(c)} in (select old_id from erasure_customer_groups)" for c in t.customer]
     terms += [f"t.{quote(c)} in (select node_id from erasure_nodes)" for c in t.node]
     for c in t.free_text:
@@ -477,8 +499,8 @@ def _row_predicate(t: TableColumns) -> str:
     return " or ".join(f"({term})" for term in terms) if terms else "false"
 
 
-def _contact_predicate(column: str) -> str:
-    return _in_values(f"t.{quote(column)}")
+def _contact_predicate(t: TableColumns, column: str, since_file_id: int | None) -> str:
+    return _column_matches(t, column, since_file_id)
 
 
 def _multi_predicate(column: str) -> str:
@@ -508,7 +530,7 @@ def _collect_hits(
             continue
         con.execute(
             f"insert into erasure_hits select {i}, t.rowid from {t.qualified} as t "
-            f"where ({_file_filter(t, since_file_id)}) and ({_row_predicate(t)})"
+            f"where ({_file_filter(t, since_file_id)}) and ({_row_predicate(t, since_file_id)})"
         )
 
 
@@ -534,7 +556,8 @@ def _collect_tokens(
             con.execute(
                 f"insert into erasure_cells select erasure_canon(t.{quote(c)}), "
                 f"{position} || '|{c}' from {t.qualified} as t "
-                f"where ({_file_filter(t, since_file_id)}) and {_contact_predicate(c)}"
+                f"where ({_file_filter(t, since_file_id)}) "
+                f"and {_contact_predicate(t, c, since_file_id)}"
             )
         for c in t.multi:
             con.execute(
@@ -631,7 +654,7 @@ def _scrub_table(
         changed += _changed(
             con,
             f"update {t.qualified} as t set {quote(c)} = {value} "
-            f"where {where} and {_contact_predicate(c)}",
+            f"where {where} and {_contact_predicate(t, c, since_file_id)}",
         )
     for c in t.multi:
         changed += _changed(
@@ -736,8 +759,9 @@ def _candidate_values(
         new = f"t.{quote(column)} > {since_file_id}"
         for c in t.subject + t.contact:
             con.execute(
-                f"insert into erasure_candidates select distinct erasure_canon(t.{quote(c)}) "
-                f"from {t.qualified} as t where {new} and t.{quote(c)} is not null"
+                f"insert into erasure_candidates select distinct erasure_canon(d.x) from "
+                f"(select distinct t.{quote(c)} as x from {t.qualified} as t where {new} "
+                f"and t.{quote(c)} is not null) as d"
             )
         for c in t.multi:
             con.execute(
@@ -777,7 +801,8 @@ def suppress_reloaded(database: Path) -> ErasureResult:
         con.execute("begin transaction")
         if erased and latest > since:
             _install_key(con, secret)
-            tables = discover_tables(con)
+            # what was loaded: raw tables and rejected lines (the rest is built later)
+            tables = [t for t in discover_tables(con) if t.is_raw or t.free_text]
             _candidate_values(con, tables, since)
             con.execute(
                 f"""
@@ -1050,7 +1075,7 @@ def _erased_nodes(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(
                     f"insert into erasure_nodes select distinct t.{quote(node)} "
                     f"from {t.qualified} as t where t.{quote(node)} is not null "
-                    f"and {_in_values('t.' + quote(value))}"
+                    f"and {_staged_in_values('t.' + quote(value))}"
                 )
         if "cluster_id" in t.all_columns and "customer_id" in t.all_columns:
             con.execute(
