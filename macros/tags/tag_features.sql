@@ -14,7 +14,7 @@
         'discount_only_purchases_12m', 'days_since_last_purchase', 'categories_bought_12m',
         'store_purchase_share', 'purchases_recent', 'mall_views_recent',
         'mall_carts_recent', 'views_without_purchase_recent', 'new_arrival_orders_recent',
-        'wecom_active_contacts', 'wecom_removed_contacts', 'community_groups_joined',
+        'wecom_active_contacts', 'wecom_removed_contacts', 'community_groups',
         'community_messages_per_week', 'activity_signups', 'activity_checkins',
         'live_views', 'coupon_claims', 'campaign_sends', 'campaign_opens',
         'campaign_clicks', 'clv_decile', 'p_alive', 'is_churn_warning'

@@ -241,12 +241,43 @@ wecom_contacts as (
     group by 1
 ),
 
+{# A customer is in a group as of D when their latest join of it (on or before D) is
+   not followed by a leave. #}
+group_memberships as (
+    select
+        identities.customer_id,
+        stg_wecom__group_events.group_chat_id,
+        max(
+            case when stg_wecom__group_events.event_type = 'join' then stg_wecom__group_events.occurred_at end
+        ) as last_joined_at,
+        max(
+            case when stg_wecom__group_events.event_type = 'leave' then stg_wecom__group_events.occurred_at end
+        ) as last_left_at
+    from stg_wecom__group_events
+    inner join identities
+        on
+            identities.identifier_type = 'external_userid'
+            and stg_wecom__group_events.external_userid = identities.identifier_value
+    where
+        stg_wecom__group_events.event_type in ('join', 'leave')
+        and stg_wecom__group_events.occurred_date <= {{ as_of }}
+    group by 1, 2
+),
+
+current_groups as (
+    select
+        customer_id,
+        count(*) as community_groups
+    from group_memberships
+    where
+        last_joined_at is not null
+        and (last_left_at is null or last_left_at < last_joined_at)
+    group by 1
+),
+
 community as (
     select
         identities.customer_id,
-        count(
-            distinct case when stg_wecom__group_events.event_type = 'join' then stg_wecom__group_events.group_chat_id end
-        ) as community_groups_joined,
         sum(
             case when stg_wecom__group_events.event_type = 'message' then 1 else 0 end
         ) * 7.0 / {{ var('tag_interaction_days') }} as community_messages_per_week,
@@ -362,7 +393,7 @@ final as (
         coalesce(category_measures.new_arrival_orders_recent, 0) as new_arrival_orders_recent,
         coalesce(wecom_contacts.wecom_active_contacts, 0) as wecom_active_contacts,
         coalesce(wecom_contacts.wecom_removed_contacts, 0) as wecom_removed_contacts,
-        coalesce(community.community_groups_joined, 0) as community_groups_joined,
+        coalesce(current_groups.community_groups, 0) as community_groups,
         coalesce(community.community_messages_per_week, 0) as community_messages_per_week,
         coalesce(community.activity_signups, 0) as activity_signups,
         coalesce(community.activity_checkins, 0) as activity_checkins,
@@ -392,6 +423,8 @@ final as (
         on dim_customers.customer_id = wecom_contacts.customer_id
     left join community
         on dim_customers.customer_id = community.customer_id
+    left join current_groups
+        on dim_customers.customer_id = current_groups.customer_id
     left join campaigns
         on dim_customers.customer_id = campaigns.customer_id
     left join stg_catalog__stores
