@@ -106,9 +106,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("dashboard_screenshots")
 
 
-def wait_rendered(driver, heading: str, min_charts: int) -> float:
+def wait_rendered(driver, heading: str, min_charts: int, min_metrics: int = 0) -> float:
     """Wait until the page shows `heading`, the script has finished and at least
-    `min_charts` charts have drawn; the seconds it took."""
+    `min_charts` charts have drawn and `min_metrics` metrics are shown; the seconds it
+    took."""
     started = time.monotonic()
     deadline = started + READY_TIMEOUT
     state: dict = {}
@@ -121,6 +122,7 @@ def wait_rendered(driver, heading: str, min_charts: int) -> float:
               running: q('[data-testid="stStatusWidgetRunningIcon"], '
                          + '[data-testid="stSkeleton"]').length,
               charts: q('[data-testid="stVegaLiteChart"]').length,
+              metrics: q('[data-testid="stMetric"]').length,
               drawn: q('[data-testid="stVegaLiteChart"]').filter(
                 (e) => e.querySelector('canvas, svg')).length,
               exceptions: q('[data-testid="stException"]').map((e) => e.innerText),
@@ -134,6 +136,7 @@ def wait_rendered(driver, heading: str, min_charts: int) -> float:
             any(text.startswith(heading) for text in state["headings"])
             and not state["running"]
             and state["drawn"] >= min_charts
+            and state["metrics"] >= min_metrics
         ):
             return time.monotonic() - started
         time.sleep(0.25)
@@ -171,7 +174,7 @@ def test_language_switch_and_lookup(
     wait_rendered(browser, "总览", 9)
     english = browser.find_element(By.XPATH, "//label[.//p[text()='English']]")
     english.click()
-    wait_rendered(browser, "Overview", 9)
+    wait_rendered(browser, "Overview", 9, min_metrics=11)
     save(browser, screenshots, "overview_en")
 
     database = tmp_path_factory.getbasetemp() / "bi_warehouse" / "crm.serving.duckdb"
@@ -185,5 +188,5 @@ def test_language_switch_and_lookup(
     wait_rendered(browser, "客户查询", 0)
     field = browser.find_element(By.CSS_SELECTOR, '[data-testid="stTextInput"] input')
     field.send_keys(customer_id, Keys.ENTER)
-    wait_rendered(browser, f"客户概况: {customer_id}", 0)
+    wait_rendered(browser, f"客户概况: {customer_id}", 0, min_metrics=7)
     save(browser, screenshots, "lookup_customer")
