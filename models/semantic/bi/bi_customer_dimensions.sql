@@ -1,5 +1,5 @@
 -- The dashboard's filter dimensions per customer (home store, region, purchase channel)
--- and current segment codes: the one place the bi_ aggregates take them from.
+-- and current RFM segment: the one place the bi_ aggregates take them from.
 {{ config(materialized="table", schema="semantic") }}
 
 with
@@ -14,7 +14,8 @@ final as (
         coalesce(home_store_id, 'unknown') as home_store_id,
         coalesce(region, 'unknown') as region,
         coalesce(province, 'unknown') as province,
-        coalesce(purchase_channels, 'none') as purchase_channel
+        coalesce(purchase_channels, 'none') as purchase_channel,
+        coalesce(rfm_segment, 'none') as rfm_segment
     from dim_customers
 )
 

@@ -1,5 +1,6 @@
 -- Customers per month end, lifecycle stage (default window) and filter dimensions, with
--- the active and repeat counts of the stage (purchases in the window as of the month end).
+-- the active and repeat counts of the stage (purchases in the window as of the month end),
+-- by the customers' current RFM segment (segment trends).
 {{ config(materialized="table", schema="semantic") }}
 
 with
@@ -19,6 +20,7 @@ aggregated as (
         dims.home_store_id,
         dims.region,
         dims.purchase_channel,
+        dims.rfm_segment,
         count(*) as customers,
         count(*) filter (where history.is_active) as active_customers,
         count(*) filter (
