@@ -51,6 +51,10 @@ is replaced everywhere by a new key derived from the tombstones, and retired key
 merged into it (audit.customer_id_changes) too. Each erasure request's own
 ``identifier_value`` becomes ``erased-hmac:<keyed hash>`` so the controller can still
 answer "was my request carried out?" for a person who gives the identifier again.
+
+An UPDATE leaves old values in the database file's free blocks, so after a pass that
+changed rows the file is rewritten (:func:`compact`, ``COPY FROM DATABASE`` into a new
+file that replaces the old one).
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ import duckdb
 from crm_warehouse.settings import ENV_HASH_SECRET, warehouse_hash_secret
 
 MIN_SECRET_LENGTH = 16
+ENV_COMPACT = "CRM_ERASURE_COMPACT"
 INTEGER_TYPES = {"BIGINT", "INTEGER", "HUGEINT", "UBIGINT", "UINTEGER"}
 
 # --- personal-data columns, by name -------------------------------------------------
@@ -830,6 +835,8 @@ def suppress_reloaded(database: Path) -> ErasureResult:
         raise
     finally:
         con.close()
+    if result.rows:
+        compact(database)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -1121,6 +1128,8 @@ def process_requests(database: Path) -> ErasureResult:
         raise
     finally:
         con.close()
+    if result.rows:
+        compact(database)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -1201,6 +1210,38 @@ def _identifiers_by_type(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple
     ).fetchall():
         out.setdefault(request_id, []).append((identifier_type, int(n)))
     return out
+
+
+def compact(database: Path) -> None:
+    """Rewrite the database file. An UPDATE leaves the old values in free blocks of the
+    file until DuckDB reuses them, readable to anyone who reads the file's bytes; a
+    copy holds only the current rows. The copy replaces the file atomically (a BI
+    session still open on the old file keeps reading the old one until it reconnects).
+    Set CRM_ERASURE_COMPACT=0 to skip it (then the file may hold erased values until
+    the space is reused)."""
+    if os.environ.get(ENV_COMPACT, "1").strip().lower() in {"0", "false", "no"}:
+        return
+    copy = database.with_name(f".{database.name}.{os.getpid()}.compact.tmp")
+    copy.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach '{_sql_path(database)}' as erasure_source (read_only)")
+        con.execute(f"attach '{_sql_path(copy)}' as erasure_copy")
+        con.execute("copy from database erasure_source to erasure_copy")
+        con.execute("detach erasure_copy")
+        con.execute("detach erasure_source")
+    except BaseException:
+        con.close()
+        copy.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.chmod(copy, database.stat().st_mode & 0o777)
+    os.replace(copy, database)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def erase(database: Path) -> ErasureResult:

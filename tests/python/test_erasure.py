@@ -302,6 +302,20 @@ def test_member_is_nowhere_after_erasure(steps: Steps) -> None:
         assert _find(database, _personal_values(subject), subject.names) == [], database.name
 
 
+def test_database_file_keeps_no_copy_of_the_erased_values(steps: Steps) -> None:
+    """UPDATE leaves old values in free blocks of the file; the erasure step rewrites
+    the file, so not even its bytes hold the member's mobile or email any more."""
+    subject = steps.subject
+    values = [subject.mobile.encode()] + [
+        value.encode() for value, kind in subject.identifiers.items() if kind == "email"
+    ]
+    before = steps.first.read_bytes().lower()
+    assert all(value in before for value in values)  # stored as plain bytes: findable
+    for database in (steps.erased, steps.reloaded):
+        content = database.read_bytes().lower()
+        assert [value for value in values if value in content] == [], database.name
+
+
 def test_member_records_keep_their_rows_without_personal_data(steps: Steps) -> None:
     """Their member records are still there (rows are never deleted), with tombstones
     for identifiers and no name or birthday."""
