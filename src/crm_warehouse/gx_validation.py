@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ ENV_ROW_COUNT_TOLERANCE = "CRM_GX_ROW_COUNT_TOLERANCE"
 DEFAULT_ROW_COUNT_TOLERANCE = 0.2
 ENV_DOCS_DIR = "CRM_GX_DOCS_DIR"
 DOCS_SITE = "crm_warehouse"
+SUMMARY_FILE = "summary.txt"
 
 
 class GxConfigError(ValueError):
@@ -637,7 +639,8 @@ def _clean_docs(docs_dir: Path) -> None:
     """Remove the previous run's Data Docs (only what GX writes there)."""
     for name in ("expectations", "validations", "static"):
         shutil.rmtree(docs_dir / name, ignore_errors=True)
-    (docs_dir / "index.html").unlink(missing_ok=True)
+    for name in ("index.html", SUMMARY_FILE):
+        (docs_dir / name).unlink(missing_ok=True)
 
 
 def run_frames(
@@ -752,28 +755,31 @@ def run_checkpoint(
     try:
         tables = gx_profile.list_tables(con, schemas)
         frames.append(coverage_frame(tables))
-        for spec in SUITES:
-            if tables.get(spec.table) != "BASE TABLE":
-                continue
+
+        def guarded(suite: str, table: str, build: Callable[[], Frame]) -> None:
+            """A frame that cannot be built (a seed or column gone) is a failure of
+            its suite, not a crash of the checkpoint."""
             try:
-                frame, profile = table_frame(con, spec, gx_profile.table_columns(con, spec.table))
-            except (duckdb.Error, KeyError) as exc:
-                errors.append(
-                    SuiteResult(
-                        spec.table,
-                        spec.table,
-                        1,
-                        0,
-                        [Failure(spec.table, spec.table, "", "profile", f"error: {exc}")],
-                    )
-                )
-                continue
-            frames.append(frame)
-            profiles[spec.table] = profile
-        if tables.get("marts.customer_rfm") == "BASE TABLE":
-            frames.append(rfm_share_frame(con))
-        if tables.get("marts.customer_lifecycle") == "BASE TABLE":
-            frames.append(lifecycle_share_frame(con))
+                frames.append(build())
+            except (duckdb.Error, KeyError, ValueError) as exc:
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                failure = Failure(suite, table, "", "building the frame", f"error: {message}")
+                errors.append(SuiteResult(suite, table, 1, 0, [failure]))
+
+        def table_suite(spec: TableSuite) -> Frame:
+            frame, profiles[spec.table] = table_frame(
+                con, spec, gx_profile.table_columns(con, spec.table)
+            )
+            return frame
+
+        for spec in SUITES:
+            if tables.get(spec.table) == "BASE TABLE":
+                guarded(spec.table, spec.table, partial(table_suite, spec))
+        rfm, lifecycle = "marts.customer_rfm", "marts.customer_lifecycle"
+        if tables.get(rfm) == "BASE TABLE":
+            guarded(f"{rfm}.score_shares", rfm, partial(rfm_share_frame, con))
+        if tables.get(lifecycle) == "BASE TABLE":
+            guarded(f"{lifecycle}.stage_shares", lifecycle, partial(lifecycle_share_frame, con))
         previous = gx_profile.previous_row_counts(con)
         frames.append(row_count_frame(profiles, previous, tolerance))
     finally:
@@ -801,4 +807,6 @@ def run_checkpoint(
             )
     report.timings["record"] = time.perf_counter() - started_record
     report.seconds = time.perf_counter() - t0
+    # The summary beside the Data Docs, for whoever opens them (and `make demo`).
+    (docs_dir / SUMMARY_FILE).write_text(report.render() + "\n", encoding="utf-8")
     return report

@@ -37,6 +37,9 @@ def test_crm_run_ends_its_validation_with_a_passing_checkpoint(built: tuple[Path
     docs = re.search(r"Data Docs: (\S+)", stdout)
     assert docs and Path(docs.group(1)) == database.parent / "gx" / "data_docs" / "index.html"
     assert Path(docs.group(1)).is_file()
+    # The summary is kept beside the Data Docs (make demo prints it last).
+    kept = (Path(docs.group(1)).parent / "summary.txt").read_text(encoding="utf-8")
+    assert kept.startswith("Great Expectations checkpoint") and kept.strip() in stdout
     # Every table BI reads is validated, each by its own suite (named in the summary).
     marts = query(
         database,
