@@ -18,7 +18,7 @@ from crm_warehouse.dashboard.db import ENV_DASHBOARD_DATABASE, Filters, connect
 from crm_warehouse.dashboard.metrics import governed_metrics
 from dashboard_support import bi_warehouse
 
-from conftest import query
+from conftest import query, run_crm
 
 
 def page_script(page: str) -> None:
@@ -355,3 +355,11 @@ def test_customer_lookup_shows_no_raw_personal_data(serving: Path) -> None:
         con.close()
     assert customer_id in set(found["customer_id"])
     assert list(by_full_number["customer_id"]) == list(found["customer_id"])
+
+
+def test_crm_dashboard_needs_a_serving_copy(tmp_path: Path) -> None:
+    database = tmp_path / "crm.duckdb"
+    completed = run_crm("dashboard", "--database", str(database), check=False)
+    assert completed.returncode == 1
+    assert "crm.serving.duckdb: no serving copy" in completed.stderr
+    assert "crm publish" in completed.stderr
