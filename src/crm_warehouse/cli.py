@@ -549,7 +549,8 @@ def dashboard_command(
             "(or `crm refresh`)"
         )
     click.echo(f"CRM dashboard on http://{address}:{port}/ reading {serving} (Ctrl+C stops it)")
-    sys.exit(serve(serving, port, address, headless=not open_browser))
+    sys.stdout.flush()
+    serve(serving, port, address, headless=not open_browser)
 
 
 @main.command("docs")

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from crm_warehouse.dashboard.db import ENV_DASHBOARD_DATABASE
 
@@ -58,12 +59,8 @@ def start(serving: Path, port: int, address: str, *, headless: bool = True) -> s
     )
 
 
-def serve(serving: Path, port: int, address: str, *, headless: bool = True) -> int:
-    """Run the dashboard in the foreground until interrupted; its exit code."""
-    try:
-        return subprocess.call(
-            streamlit_command(port, address, headless=headless),
-            env=dashboard_environment(serving),
-        )
-    except KeyboardInterrupt:
-        return 0
+def serve(serving: Path, port: int, address: str, *, headless: bool = True) -> NoReturn:
+    """Replace this process with the dashboard's server (so stopping this process, by
+    Ctrl+C or a signal to its pid, stops the server: no orphaned child)."""
+    command = streamlit_command(port, address, headless=headless)
+    os.execve(command[0], command, dashboard_environment(serving))
