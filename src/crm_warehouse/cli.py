@@ -182,11 +182,12 @@ def _erase(database: Path, *, before_build: bool) -> None:
 @database_option
 def erase(database: Path) -> None:
     """Carry out erasure requests now (every build does it too): scrub rows of newly
-    loaded files that carry an erased identifier, then resolve each new request of
-    staging.stg_privacy__erasure_requests to the customer(s) holding the identifier
-    (pii.customer_identity_map) and scrub their personal data from every table of
-    every schema. Only keyed hashes of erased identifiers are kept
-    (audit.erased_identifiers); audit.erasure_log records each request."""
+    loaded files that carry an erased identifier, then resolve each new erasure
+    request (raw.privacy__erasure_requests: works right after `crm ingest`) to the
+    customer(s) holding the identifier (pii.customer_identity_map of the last build)
+    and scrub their personal data from every table of every schema. Only keyed
+    hashes of erased identifiers are kept (audit.erased_identifiers);
+    audit.erasure_log records each request."""
     if not database.exists():
         fail(f"{database}: no such database")
     _erase(database, before_build=True)
