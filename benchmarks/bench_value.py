@@ -68,8 +68,9 @@ def bench_scale(
 ) -> dict:
     """Prepare a warehouse at `scale` (untimed, including everything upstream of
     `select`), then time N `dbt run --select <select>`."""
-    if args.staged:
-        # a warehouse whose staging is already built: skip generation, ingestion, staging
+    if args.staged or args.built:
+        # a warehouse whose staging (--staged) or everything (--built) is already built:
+        # skip generation, ingestion, staging
         db, owned = args.database, []
     else:
         db, owned = prepare(scale, args, work)
@@ -77,10 +78,11 @@ def bench_scale(
     env = dbt_env(db, target)
     as_of = latest_order_date(db)
     variables = json.dumps({"as_of_date": as_of.isoformat()})
-    log(f"untimed: dbt seed and everything upstream of the value marts (as of {as_of})")
-    run([DBT, "seed"], env)
-    upstream = [f"+{s}" for s in select]
-    run([DBT, "run", "--select", *upstream, "--exclude", "staging", "--vars", variables], env)
+    if not args.built:
+        log(f"untimed: dbt seed and everything upstream of {' '.join(select)} (as of {as_of})")
+        run([DBT, "seed"], env)
+        upstream = [f"+{s}" for s in select]
+        run([DBT, "run", "--select", *upstream, "--exclude", "staging", "--vars", variables], env)
     runs = timed_runs(
         [DBT, "run", "--select", *select, "--vars", variables],
         env,
@@ -163,9 +165,14 @@ def arguments(description: str, workdir: Path) -> argparse.Namespace:
     parser.add_argument(
         "--staged", action="store_true", help="--database already has staging built: reuse it"
     )
+    parser.add_argument(
+        "--built",
+        action="store_true",
+        help="--database is built through everything the timed models read: time only",
+    )
     args = parser.parse_args()
-    if args.staged and (args.database is None or len(args.scales) != 1):
-        parser.error("--staged needs --database and exactly one --scales value")
+    if (args.staged or args.built) and (args.database is None or len(args.scales) != 1):
+        parser.error("--staged / --built need --database and exactly one --scales value")
     return args
 
 
