@@ -358,6 +358,7 @@ def _hmac_sql(expr: str) -> str:
 @dataclass
 class ErasureResult:
     requests: int = 0
+    deferred: int = 0
     customers: int = 0
     identifiers: int = 0
     reloaded_identifiers: int = 0
@@ -378,6 +379,10 @@ class ErasureResult:
             parts.append(
                 f"{self.requests} request(s): {self.customers} customer(s), "
                 f"{self.identifiers} identifier(s) erased"
+            )
+        if self.deferred:
+            parts.append(
+                f"{self.deferred} request(s) wait for the first build (no identity map yet)"
             )
         if self.reloaded_identifiers:
             parts.append(
@@ -1104,6 +1109,11 @@ def process_requests(database: Path) -> ErasureResult:
     try:
         _check_key(con, secret)
         requests = _pending_requests(con)
+        if requests and not _exists(con, "pii", "customer_identity_map"):
+            # without the identity map a request would erase its one identifier only
+            # and miss the person's other accounts: wait for the first build
+            result.deferred = len(requests)
+            requests = []
         con.execute("begin transaction")
         if requests:
             _install_key(con, secret)
@@ -1231,10 +1241,13 @@ def compact(database: Path) -> None:
         con.execute("copy from database erasure_source to erasure_copy")
         con.execute("detach erasure_copy")
         con.execute("detach erasure_source")
-    except BaseException:
+    except (duckdb.Error, OSError) as exc:
         con.close()
         copy.unlink(missing_ok=True)
-        raise
+        raise ErasureError(
+            f"{database}: rows were scrubbed but the file could not be rewritten ({exc}); "
+            "old values may remain in its free blocks until `crm erase` runs again"
+        ) from exc
     con.close()
     os.chmod(copy, database.stat().st_mode & 0o777)
     os.replace(copy, database)
@@ -1250,6 +1263,7 @@ def erase(database: Path) -> ErasureResult:
     after = process_requests(database)
     merged = ErasureResult(
         requests=after.requests,
+        deferred=after.deferred,
         customers=after.customers,
         identifiers=after.identifiers,
         reloaded_identifiers=before.reloaded_identifiers,
