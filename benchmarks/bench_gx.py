@@ -35,10 +35,10 @@ HEADER = re.compile(
     r"Great Expectations checkpoint \(run \S+\): (\d+) suites, (\d+) expectations, "
     r"(\d+) passed, (\d+) failed \(([\d.]+)s((?:; [a-z ]+ [\d.]+s)*)\)"
 )
-PHASES = ("import gx", "profile", "validate", "data docs", "record")
+PHASES = ("import gx", "profile", "checkpoint", "data docs", "record")
 NOTES = [
     "How the checkpoint scales. *import gx* (importing great_expectations: scipy.stats,",
-    "altair, pandas), *validate* (GX evaluating ~640 expectations, one ValidationDefinition",
+    "altair, pandas), *checkpoint* (GX evaluating ~640 expectations, one ValidationDefinition",
     "per frame) and *data docs* do not depend on the data size: GX only sees witness rows",
     "(the rows that violate an expectation, two per duplicated key, five sample rows per",
     "table) and small aggregate frames (row counts, RFM score shares, stage shares). Only",
@@ -106,14 +106,15 @@ def write_md(results: dict) -> None:
         "`pii.customer_identity_map`, the RFM score and lifecycle stage share suites, row",
         "counts, Data Docs). *wall* is the whole command (Python start-up included), median",
         "of the runs; the phases are the checkpoint's own timings (median): importing GX,",
-        "the DuckDB profile and witness rows, GX validating the frames, building Data Docs.",
+        "the DuckDB profile and witness rows, the GX Checkpoint validating the frames,",
+        "building Data Docs.",
         "*cpu* is the CPU seconds the command used (user + system, all threads), which other",
         "work on the machine inflates far less than the wall time. Peak memory is the",
         "highest run's process-tree RSS; *cpu/wall* near 2.0 means both cores were busy,",
         "*load* is the highest 1-minute load average seen (other work on the machine).",
         "",
         "| members (customers) | mart rows | runs | wall | cpu | import gx | profile "
-        "| validate | data docs | expectations | peak RSS | cpu/wall | load | measured |",
+        "| checkpoint | data docs | expectations | peak RSS | cpu/wall | load | measured |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for key in sorted(results["scales"], key=int):
@@ -123,7 +124,7 @@ def write_md(results: dict) -> None:
             f"| {int(key):,} ({r['customers']:,}) | {r['mart_rows']:,} | {len(r['runs'])} "
             f"| {r['median_wall_s']:.1f} s | {r['median_cpu_s']:.1f} s "
             f"| {p.get('import gx', 0):.1f} s "
-            f"| {p.get('profile', 0):.1f} s | {p.get('validate', 0):.1f} s "
+            f"| {p.get('profile', 0):.1f} s | {p.get('checkpoint', 0):.1f} s "
             f"| {p.get('data docs', 0):.1f} s | {r['runs'][0]['expectations']} "
             f"| {r['peak_rss_mib']:,} MiB | {r['median_cpu_per_wall']:.2f} "
             f"| {r['max_load_1min']:.1f} | {r['measured']} |"
