@@ -94,13 +94,19 @@
     ) }}
 {%- endmacro %}
 
-{#- Unix epoch seconds / milliseconds (as text) to a UTC timestamp. -#}
+{#- Unix epoch seconds / milliseconds (as text) to a UTC timestamp. Null when
+    unparseable, and when the number is too large to be a time (|seconds| >= 1e11,
+    beyond the year 5000): converting it would overflow and fail the whole query. -#}
 {% macro epoch_seconds_to_utc(expr) -%}
     {{ return(adapter.dispatch('epoch_seconds_to_utc', 'crm_warehouse')(expr)) }}
 {%- endmacro %}
 
 {% macro duckdb__epoch_seconds_to_utc(expr) -%}
-    make_timestamp(cast({{ dbt.safe_cast('trim(' ~ expr ~ ')', 'double') }} * 1000000 as bigint))
+    {%- set seconds = dbt.safe_cast('trim(' ~ expr ~ ')', 'double') -%}
+    case
+        when abs({{ seconds }}) < 1e11
+            then make_timestamp(cast({{ seconds }} * 1000000 as bigint))
+    end
 {%- endmacro %}
 
 {% macro default__epoch_seconds_to_utc(expr) -%}
@@ -112,7 +118,11 @@
 {%- endmacro %}
 
 {% macro duckdb__epoch_millis_to_utc(expr) -%}
-    make_timestamp({{ dbt.safe_cast('trim(' ~ expr ~ ')', dbt.type_bigint()) }} * 1000)
+    {%- set millis = dbt.safe_cast('trim(' ~ expr ~ ')', dbt.type_bigint()) -%}
+    case
+        when abs({{ millis }}) < 100000000000000
+            then make_timestamp({{ millis }} * 1000)
+    end
 {%- endmacro %}
 
 {% macro default__epoch_millis_to_utc(expr) -%}

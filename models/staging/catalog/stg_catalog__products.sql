@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/catalog.sql (staging_spec_catalog__products);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_catalog__products() %}
+
 with
 
 source as (
     select * from {{ source('catalog', 'products') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -13,16 +24,17 @@ typed as (
         {{ clean_text('brand') }} as brand,
         {{ clean_text('size') }} as product_size,
         {{ clean_code('age_stage') }} as age_stage,
-        {{ parse_yuan('list_price') }} as list_price,
-        {{ parse_local_date('launched_at') }} as launched_date,
+        {{ staging_value(spec, 'list_price') }} as list_price,
+        {{ staging_value(spec, 'launched_date') }} as launched_date,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('sku') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -39,7 +51,7 @@ final as (
         launched_date,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/catalog.sql (staging_spec_catalog__stores);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_catalog__stores() %}
+
 with
 
 source as (
     select * from {{ source('catalog', 'stores') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -12,15 +23,16 @@ typed as (
         {{ clean_text('city') }} as city,
         {{ clean_code('region') }} as region,
         {{ clean_code('store_type') }} as store_type,
-        {{ parse_local_date('opened_at') }} as opened_date,
+        {{ staging_value(spec, 'opened_date') }} as opened_date,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('store_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -35,7 +47,7 @@ final as (
         opened_date,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

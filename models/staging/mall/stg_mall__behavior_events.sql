@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__behavior_events);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_mall__behavior_events() %}
+
 with
 
 source as (
     select * from {{ source('mall', 'behavior_events') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -12,15 +23,16 @@ typed as (
         {{ clean_code('event_type') }} as event_type,
         {{ clean_text('sku') }} as sku,
         {{ clean_text('query') }} as search_query,
-        {{ epoch_millis_to_utc('occurred_at') }} as occurred_at,
+        {{ staging_value(spec, 'occurred_at') }} as occurred_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('event_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -36,7 +48,7 @@ final as (
         occurred_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,3 +1,8 @@
+-- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__order_items, one
+-- check per item of the order's items array); every failed check is listed in
+-- audit.staging_rejections, as is an order whose items are not an array.
+{%- set spec = staging_spec_mall__order_items() %}
+
 with
 
 base_orders as (
@@ -5,18 +10,26 @@ base_orders as (
 ),
 
 unnested as (
+    {{ staging_json_elements('base_orders', 'order_id', 'items_json', 'item_json', 'line_no') }}
+),
+
+parsed as (
     select
-        base_orders.order_id,
-        item.line_no,
-        {{ clean_text(json_get_text('item.element', 'sku')) }} as sku,
-        {{ dbt.safe_cast(json_get_text('item.element', 'quantity'), dbt.type_int()) }} as quantity,
-        {{ fen_to_yuan(json_get_text('item.element', 'price_fee')) }} as unit_price,
-        base_orders._source_file,
-        base_orders._source_line,
-        base_orders._file_id,
-        base_orders._loaded_at
-    from base_orders
-    {{ join_json_array_elements('base_orders.items_json', 'item', 'element', 'line_no') }}
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from unnested
+),
+
+typed as (
+    select
+        order_id,
+        line_no,
+        {{ staging_value(spec, 'sku') }} as sku,
+        {{ staging_value(spec, 'quantity') }} as quantity,
+        {{ staging_value(spec, 'unit_price') }} as unit_price,
+        {{ staging_check_columns(spec) }},
+        {{ lineage_columns() }}
+    from parsed
 ),
 
 final as (
@@ -29,7 +42,8 @@ final as (
         unit_price,
         cast(quantity * unit_price as decimal(18, 2)) as line_amount,
         {{ lineage_columns() }}
-    from unnested
+    from typed
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,3 +1,8 @@
+-- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__order_refunds, one
+-- check per refund of the order's refunds array); every failed check is listed in
+-- audit.staging_rejections, as is an order whose refunds are not an array.
+{%- set spec = staging_spec_mall__order_refunds() %}
+
 with
 
 base_orders as (
@@ -5,18 +10,26 @@ base_orders as (
 ),
 
 unnested as (
+    {{ staging_json_elements('base_orders', 'order_id', 'refunds_json', 'refund_json', 'refund_no') }}
+),
+
+parsed as (
     select
-        base_orders.order_id,
-        refund.refund_no,
-        {{ clean_text(json_get_text('refund.element', 'refund_id')) }} as refund_id,
-        {{ fen_to_yuan(json_get_text('refund.element', 'refund_fee')) }} as refund_amount,
-        {{ iso8601_to_utc(json_get_text('refund.element', 'refunded_at')) }} as refunded_at,
-        base_orders._source_file,
-        base_orders._source_line,
-        base_orders._file_id,
-        base_orders._loaded_at
-    from base_orders
-    {{ join_json_array_elements('base_orders.refunds_json', 'refund', 'element', 'refund_no') }}
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from unnested
+),
+
+typed as (
+    select
+        order_id,
+        refund_no,
+        {{ clean_text(json_get_text('refund_json', 'refund_id')) }} as refund_id,
+        {{ staging_value(spec, 'refund_amount') }} as refund_amount,
+        {{ staging_value(spec, 'refunded_at') }} as refunded_at,
+        {{ staging_check_columns(spec) }},
+        {{ lineage_columns() }}
+    from parsed
 ),
 
 final as (
@@ -30,7 +43,8 @@ final as (
         {{ utc_to_business_date('refunded_at') }} as refunded_date,
         refunded_at,
         {{ lineage_columns() }}
-    from unnested
+    from typed
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,27 +1,39 @@
+-- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__users); every
+-- failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_mall__users() %}
+
 with
 
 source as (
     select * from {{ source('mall', 'users') }}
 ),
 
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
+),
+
 typed as (
     select
-        {{ normalize_identifier('openid') }} as openid,
+        {{ staging_value(spec, 'openid') }} as openid,
         {{ normalize_identifier('unionid') }} as unionid,
         {{ clean_text('nickname') }} as nickname,
         {{ normalize_mobile('mobile') }} as mobile,
         {{ mobile_quality('mobile') }} as mobile_quality,
-        {{ normalize_email('email') }} as email,
-        {{ iso8601_to_utc('registered_at') }} as registered_at,
-        {{ iso8601_to_utc('updated_at') }} as updated_at,
+        {{ staging_value(spec, 'email') }} as email,
+        {{ staging_value(spec, 'registered_at') }} as registered_at,
+        {{ staging_value(spec, 'updated_at') }} as updated_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('openid', 'updated_at') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -38,7 +50,7 @@ final as (
         updated_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,9 +1,21 @@
 -- A send has no id in the export: it is identified by campaign, recipient and send
 -- time. A re-export of the same send (e.g. once it was opened) supersedes the earlier.
+-- Value checks: macros/staging/checks/marketing.sql
+-- (staging_spec_marketing__campaign_sends, whose key is the parts hashed into
+-- send_id); every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_marketing__campaign_sends() %}
+
 with
 
 source as (
     select * from {{ source('marketing', 'campaign_sends') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -14,11 +26,12 @@ typed as (
         {{ mobile_quality('recipient_mobile') }} as recipient_mobile_quality,
         {{ normalize_identifier('recipient_unionid') }} as recipient_unionid,
         {{ clean_text('recipient_mobile') }} as recipient_mobile_text,
-        {{ local_text_to_utc('sent_at') }} as sent_at,
-        {{ local_text_to_utc('opened_at') }} as opened_at,
-        {{ local_text_to_utc('clicked_at') }} as clicked_at,
+        {{ staging_value(spec, 'sent_at') }} as sent_at,
+        {{ staging_value(spec, 'opened_at') }} as opened_at,
+        {{ staging_value(spec, 'clicked_at') }} as clicked_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 keyed as (
@@ -36,7 +49,7 @@ keyed as (
 ranked as (
     select
         *,
-        {{ version_rank('send_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from keyed
 ),
 
@@ -57,7 +70,7 @@ final as (
         clicked_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

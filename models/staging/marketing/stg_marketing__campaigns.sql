@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/marketing.sql (staging_spec_marketing__campaigns);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_marketing__campaigns() %}
+
 with
 
 source as (
     select * from {{ source('marketing', 'campaigns') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -10,17 +21,18 @@ typed as (
         {{ clean_text('campaign_name') }} as campaign_name,
         {{ clean_code('channel') }} as channel,
         {{ clean_code('objective') }} as objective,
-        {{ parse_yuan('cost') }} as campaign_cost,
-        {{ local_text_to_utc('start_at') }} as start_at,
-        {{ local_text_to_utc('end_at') }} as end_at,
+        {{ staging_value(spec, 'campaign_cost') }} as campaign_cost,
+        {{ staging_value(spec, 'start_at') }} as start_at,
+        {{ staging_value(spec, 'end_at') }} as end_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('campaign_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -37,7 +49,7 @@ final as (
         end_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/pos.sql (staging_spec_pos__members); every
+-- failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_pos__members() %}
+
 with
 
 source as (
     select * from {{ source('pos', 'members') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -11,19 +22,20 @@ typed as (
         {{ clean_text('name') }} as member_name,
         {{ normalize_mobile('mobile') }} as mobile,
         {{ mobile_quality('mobile') }} as mobile_quality,
-        {{ normalize_gender('gender') }} as gender,
-        {{ parse_local_date('birthday') }} as birth_date,
-        {{ parse_local_date('baby_birthday') }} as baby_birth_date,
-        {{ local_text_to_utc('registered_at') }} as registered_at,
-        {{ local_text_to_utc('updated_at') }} as updated_at,
+        {{ staging_value(spec, 'gender') }} as gender,
+        {{ staging_value(spec, 'birth_date') }} as birth_date,
+        {{ staging_value(spec, 'baby_birth_date') }} as baby_birth_date,
+        {{ staging_value(spec, 'registered_at') }} as registered_at,
+        {{ staging_value(spec, 'updated_at') }} as updated_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('member_card_no', 'updated_at') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -42,7 +54,7 @@ final as (
         updated_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

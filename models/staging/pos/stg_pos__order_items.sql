@@ -1,25 +1,37 @@
+-- Value checks: macros/staging/checks/pos.sql (staging_spec_pos__order_items); every
+-- failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_pos__order_items() %}
+
 with
 
 source as (
     select * from {{ source('pos', 'order_items') }}
 ),
 
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
+),
+
 typed as (
     select
         {{ clean_text('order_no') }} as order_id,
-        {{ dbt.safe_cast(clean_text('line_no'), dbt.type_int()) }} as line_no,
-        {{ clean_text('sku') }} as sku,
-        {{ dbt.safe_cast(clean_text('quantity'), dbt.type_int()) }} as quantity,
-        {{ parse_yuan('unit_price') }} as unit_price,
-        {{ parse_yuan('line_amount') }} as line_amount,
+        {{ staging_value(spec, 'line_no') }} as line_no,
+        {{ staging_value(spec, 'sku') }} as sku,
+        {{ staging_value(spec, 'quantity') }} as quantity,
+        {{ staging_value(spec, 'unit_price') }} as unit_price,
+        {{ staging_value(spec, 'line_amount') }} as line_amount,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('order_id, line_no') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -34,7 +46,7 @@ final as (
         line_amount,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/pos.sql (staging_spec_pos__orders); every
+-- failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_pos__orders() %}
+
 with
 
 source as (
     select * from {{ source('pos', 'orders') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -12,26 +23,27 @@ typed as (
         {{ clean_text('original_order_no') }} as original_order_id,
         {{ normalize_mobile('mobile') }} as mobile,
         {{ mobile_quality('mobile') }} as mobile_quality,
-        {{ clean_code('order_type') }} as order_type,
+        {{ staging_value(spec, 'order_type') }} as order_type,
         {{ clean_code('payment_method') }} as payment_method,
-        {{ parse_yuan('total_amount') }} as total_amount,
-        {{ parse_yuan('discount_amount') }} as discount_amount,
-        {{ parse_yuan('paid_amount') }} as paid_amount,
-        {{ local_text_to_utc('ordered_at') }} as ordered_at,
+        {{ staging_value(spec, 'total_amount') }} as total_amount,
+        {{ staging_value(spec, 'discount_amount') }} as discount_amount,
+        {{ staging_value(spec, 'paid_amount') }} as paid_amount,
+        {{ staging_value(spec, 'ordered_at') }} as ordered_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('order_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
 latest as (
     select * from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 ),
 
 sales as (

@@ -1,9 +1,21 @@
 -- Every consent record (grants and withdrawals), deduplicated. Which record stands
 -- for a person and channel (the latest) is decided downstream, not here.
+-- Value checks: macros/staging/checks/privacy.sql (staging_spec_privacy__consents,
+-- whose key is the parts hashed into consent_record_id); every failed check is listed
+-- in audit.staging_rejections.
+{%- set spec = staging_spec_privacy__consents() %}
+
 with
 
 source as (
     select * from {{ source('privacy', 'consents') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -11,10 +23,11 @@ typed as (
         {{ clean_code('identifier_type') }} as identifier_type,
         {{ normalize_typed_identifier('identifier_type', 'identifier_value') }} as identifier_value,
         {{ clean_code('channel') }} as channel,
-        {{ clean_code('status') }} as consent_status,
-        {{ local_text_to_utc('recorded_at') }} as recorded_at,
+        {{ staging_value(spec, 'consent_status') }} as consent_status,
+        {{ staging_value(spec, 'recorded_at') }} as recorded_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 keyed as (
@@ -33,7 +46,7 @@ keyed as (
 ranked as (
     select
         *,
-        {{ version_rank('consent_record_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from keyed
 ),
 
@@ -50,7 +63,7 @@ final as (
         recorded_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,7 +1,19 @@
+-- Value checks: macros/staging/checks/privacy.sql
+-- (staging_spec_privacy__erasure_requests; none rejects a request); every failed check
+-- is listed in audit.staging_rejections.
+{%- set spec = staging_spec_privacy__erasure_requests() %}
+
 with
 
 source as (
     select * from {{ source('privacy', 'erasure_requests') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -9,15 +21,16 @@ typed as (
         {{ clean_text('request_id') }} as request_id,
         {{ clean_code('identifier_type') }} as identifier_type,
         {{ normalize_typed_identifier('identifier_type', 'identifier_value') }} as identifier_value,
-        {{ local_text_to_utc('requested_at') }} as requested_at,
+        {{ staging_value(spec, 'requested_at') }} as requested_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('request_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -31,7 +44,7 @@ final as (
         requested_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/service.sql (staging_spec_service__nps_responses);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_service__nps_responses() %}
+
 with
 
 source as (
     select * from {{ source('service', 'nps_responses') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -11,16 +22,17 @@ typed as (
         {{ mobile_quality('mobile') }} as mobile_quality,
         {{ normalize_identifier('unionid') }} as unionid,
         {{ clean_code('touchpoint') }} as touchpoint,
-        {{ dbt.safe_cast(clean_text('score'), dbt.type_int()) }} as raw_score,
-        {{ local_text_to_utc('responded_at') }} as responded_at,
+        {{ staging_value(spec, 'score') }} as score,
+        {{ staging_value(spec, 'responded_at') }} as responded_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('response_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -31,13 +43,13 @@ final as (
         mobile_quality,
         unionid,
         touchpoint,
-        case when raw_score between 0 and 10 then raw_score end as score,
-        coalesce(raw_score between 0 and 10, false) as is_score_valid,
+        score,
+        (score is not null) as is_score_valid,
         {{ utc_to_business_date('responded_at') }} as responded_date,
         responded_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

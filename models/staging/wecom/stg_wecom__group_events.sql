@@ -1,7 +1,18 @@
+-- Value checks: macros/staging/checks/wecom.sql (staging_spec_wecom__group_events);
+-- every failed check is listed in audit.staging_rejections.
+{%- set spec = staging_spec_wecom__group_events() %}
+
 with
 
 source as (
     select * from {{ source('wecom', 'group_events') }}
+),
+
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
 ),
 
 typed as (
@@ -11,15 +22,16 @@ typed as (
         {{ clean_text('group_chat_id') }} as group_chat_id,
         {{ clean_code('event_type') }} as event_type,
         payload as payload_json,
-        {{ epoch_seconds_to_utc('occurred_at') }} as occurred_at,
+        {{ staging_value(spec, 'occurred_at') }} as occurred_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('event_id') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -34,7 +46,7 @@ final as (
         occurred_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final

@@ -1,39 +1,52 @@
 -- The latest export of each mall order, typed, with its nested items and refunds still
 -- as JSON text. stg_mall__orders, stg_mall__order_items and stg_mall__order_refunds
 -- read it, so the three agree on which version of an order stands.
+-- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__orders); every
+-- failed check is listed in audit.staging_rejections. When the newest version of an
+-- order is rejected, the order is left out (no older version stands in for it).
+{%- set spec = staging_spec_mall__orders() %}
+
 with
 
 source as (
     select * from {{ source('mall', 'orders') }}
 ),
 
+parsed as (
+    select
+        *,
+        {{ staging_parsed_columns(spec) }}
+    from source
+),
+
 typed as (
     select
         {{ clean_text('order_id') }} as order_id,
-        {{ normalize_identifier('openid') }} as openid,
+        {{ staging_value(spec, 'openid') }} as openid,
         {{ normalize_identifier('unionid') }} as unionid,
         {{ clean_text('coupon_code') }} as coupon_code,
         {{ normalize_mobile('mobile') }} as receiver_mobile,
         {{ mobile_quality('mobile') }} as receiver_mobile_quality,
-        {{ clean_code('status') }} as order_status,
+        {{ staging_value(spec, 'order_status') }} as order_status,
         {{ clean_text('receiver_province') }} as receiver_province,
         {{ clean_text('receiver_city') }} as receiver_city,
-        items as items_json,
-        refunds as refunds_json,
-        {{ fen_to_yuan('total_fee') }} as total_amount,
-        {{ fen_to_yuan('discount_fee') }} as discount_amount,
-        {{ fen_to_yuan('payment_fee') }} as paid_amount,
-        {{ iso8601_to_utc('created_at') }} as created_at,
-        {{ iso8601_to_utc('paid_at') }} as paid_at,
-        {{ iso8601_to_utc('updated_at') }} as updated_at,
+        {{ staging_value(spec, 'items_json') }} as items_json,
+        {{ staging_value(spec, 'refunds_json') }} as refunds_json,
+        {{ staging_value(spec, 'total_amount') }} as total_amount,
+        {{ staging_value(spec, 'discount_amount') }} as discount_amount,
+        {{ staging_value(spec, 'paid_amount') }} as paid_amount,
+        {{ staging_value(spec, 'created_at') }} as created_at,
+        {{ staging_value(spec, 'paid_at') }} as paid_at,
+        {{ staging_value(spec, 'updated_at') }} as updated_at,
+        {{ staging_check_columns(spec) }},
         {{ lineage_columns() }}
-    from source
+    from parsed
 ),
 
 ranked as (
     select
         *,
-        {{ version_rank('order_id', 'updated_at') }} as version_rank
+        {{ staging_version_rank(spec) }} as _version_rank
     from typed
 ),
 
@@ -58,7 +71,7 @@ final as (
         updated_at,
         {{ lineage_columns() }}
     from ranked
-    where version_rank = 1
+    where {{ staging_is_kept(spec) }}
 )
 
 select * from final
