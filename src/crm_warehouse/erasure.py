@@ -109,6 +109,9 @@ BIRTH_DATE_COLUMN = re.compile(r"^(?:.*_)?(?:birthday|birth_date)$")
 MASKED_OR_KEYED_COLUMN = re.compile(
     r"_masked$|^(?:mobile|email|phone|name|holder_name|unionid|openid)_key$"
 )
+#: A value quoted from a record (audit.staging_rejections.raw_value): nulled in the
+#: person's rows.
+QUOTED_VALUE_COLUMN = re.compile(r"^raw_value$")
 #: Free text that may quote a whole export line (audit.rejected_rows.raw_text).
 FREE_TEXT_COLUMN = re.compile(r"^raw_text$")
 #: Columns pairing an identity-graph node id with the identifier it hashes.
@@ -268,7 +271,7 @@ def classify(schema: str, table: str, columns: Iterable[tuple[str, str]]) -> Tab
             result.names.append(name)
         elif BIRTH_DATE_COLUMN.search(name):
             result.births.append(name)
-        elif MASKED_OR_KEYED_COLUMN.search(name):
+        elif MASKED_OR_KEYED_COLUMN.search(name) or QUOTED_VALUE_COLUMN.search(name):
             result.masked.append(name)
     return result
 
