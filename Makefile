@@ -29,7 +29,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags docs clean browser dashboard bench-dashboard
+.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags bench-gx docs clean browser dashboard bench-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -52,6 +52,8 @@ demo: $(STAMP) ## Generate sample data, ingest, dbt build, validate, print a sum
 	$(BIN)/crm report weekly --database $(DEMO_DB)
 	$(BIN)/crm publish --database $(DEMO_DB)
 	@echo "==> dashboard: make dashboard (= $(BIN)/crm dashboard --database $(DEMO_DB)), then open http://127.0.0.1:8501/"
+	@echo "==> data validation (Great Expectations):"
+	@cat $(dir $(DEMO_DB))gx/data_docs/summary.txt
 
 test: browser lint dbt-test pytest ## Every check: ruff, sqlfluff, dbt build with all tests, pytest (with the browser test)
 
@@ -88,6 +90,9 @@ bench-identity: $(STAMP) ## Identity stitching benchmark beside SciPy (benchmark
 docs: $(STAMP) ## Regenerate the tag docs from the catalogue, build the dbt docs site into target/
 	$(BIN)/crm tags docs --database $(DEMO_DB)
 	CRM_DATABASE=$(DEMO_DB) $(BIN)/dbt docs generate
+
+bench-gx: $(STAMP) ## Great Expectations checkpoint benchmark on the demo warehouse (benchmarks/gx_results.md)
+	$(BIN)/python benchmarks/bench_gx.py --database $(DEMO_DB) --members $(MEMBERS)
 
 bench-tags: $(STAMP) ## Tag matrix benchmark (benchmarks/tags_results.md)
 	$(BIN)/python benchmarks/bench_tags.py
