@@ -349,3 +349,172 @@
         {{ return(check.source_column ~ ' is empty.' ~ staging_action_text(spec, check)) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- CTEs (comma-separated, no trailing comma) of one spec's row accounting:
+    <name>__accounting has one row per export file version with raw_rows, staged_rows
+    (counted in the staging model), rejected_rows and superseded_rows. Needs a CTE
+    rejected_rows (model_name, file_id, source_line, record_key) of the rejected rows. -#}
+{% macro staging_accounting_ctes(spec) -%}
+    {%- set is_elements = staging_is_elements(spec) -%}
+    {%- if is_elements %}
+{{ spec.name }}__elements as (
+    {{ staging_json_elements(ref(spec.elements.parent), spec.elements.key_column, spec.elements.json_column, spec.elements.element_column, spec.elements.ordinal_column) }}
+),
+
+    {%- endif %}
+{{ spec.name }}__rows as (
+    {%- if is_elements %}
+    select
+        _source_file,
+        _file_id,
+        _source_line,
+        {{ staging_record_key(spec) }} as record_key,
+        1 as version_rank
+    from {{ spec.name }}__elements
+    {%- else %}
+    select
+        _source_file,
+        _file_id,
+        _source_line,
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        {{ version_rank(spec.key | join(', '), spec.newest_first) }} as version_rank
+    from {{ spec.relation }}
+    {%- endif %}
+),
+
+{{ spec.name }}__classified as (
+    select
+        rows_._source_file,
+        rows_._file_id,
+        case
+            when rejected.file_id is not null then 'rejected'
+            when rows_.version_rank = 1 then 'staged'
+            else 'superseded'
+        end as row_status
+    from {{ spec.name }}__rows as rows_
+    left join rejected_rows as rejected
+        on
+            rejected.model_name = '{{ spec.model }}'
+            and rows_._file_id = rejected.file_id
+            and rows_._source_line = rejected.source_line
+            {%- if is_elements %}
+            and rows_.record_key = rejected.record_key
+            {%- endif %}
+),
+
+{{ spec.name }}__staged as (
+    select
+        _file_id,
+        count(*) as staged_rows
+    from {{ ref(spec.model) }}
+    group by _file_id
+),
+
+{{ spec.name }}__accounting as (
+    select
+        '{{ spec.model }}' as model_name,
+        classified._source_file as source_file,
+        classified._file_id as file_id,
+        count(*) as raw_rows,
+        coalesce(max(staged.staged_rows), 0) as staged_rows,
+        sum(case when classified.row_status = 'rejected' then 1 else 0 end) as rejected_rows,
+        sum(case when classified.row_status = 'superseded' then 1 else 0 end) as superseded_rows
+    from {{ spec.name }}__classified as classified
+    left join {{ spec.name }}__staged as staged
+        on classified._file_id = staged._file_id
+    group by classified._source_file, classified._file_id
+)
+{%- endmacro %}
+
+{#- The body of a staging row-accounting test for some staging models (a family):
+    returns a row per problem: a file version whose raw rows are not staged + rejected
+    + superseded (audit.staging_row_accounting), a file version listed twice, or a
+    model whose accounting does not cover every raw row (count of the raw table) or
+    every staged row (count of the staging table). -#}
+{% macro staging_rows_accounted_failures(model_names) -%}
+    {%- set specs = staging_specs() | selectattr('model', 'in', model_names) | list -%}
+    {%- if specs | length != model_names | length -%}
+        {{ exceptions.raise_compiler_error("staging_rows_accounted_failures: no check spec for some of " ~ model_names | join(', ')) }}
+    {%- endif %}
+with
+
+accounting as (
+    select * from {{ ref('staging_row_accounting') }}
+    where model_name in ('{{ model_names | join("', '") }}')
+),
+
+unbalanced as (
+    select
+        model_name,
+        {{ dbt.concat([
+            "'file '", 'source_file', "': raw '", dbt.safe_cast('raw_rows', dbt.type_string()),
+            "' != staged '", dbt.safe_cast('staged_rows', dbt.type_string()),
+            "' + rejected '", dbt.safe_cast('rejected_rows', dbt.type_string()),
+            "' + superseded '", dbt.safe_cast('superseded_rows', dbt.type_string()),
+        ]) }} as problem
+    from accounting
+    where not is_balanced
+),
+
+listed_twice as (
+    select
+        model_name,
+        {{ dbt.concat(["'file_id '", dbt.safe_cast('file_id', dbt.type_string()), "' listed twice'"]) }} as problem
+    from accounting
+    group by model_name, file_id
+    having count(*) > 1
+),
+
+accounted as (
+    select
+        model_name,
+        sum(raw_rows) as raw_rows,
+        sum(staged_rows) as staged_rows
+    from accounting
+    group by model_name
+),
+{% for spec in specs %}
+{{ spec.name }}__counted as (
+    select
+        '{{ spec.model }}' as model_name,
+        {%- if staging_is_elements(spec) %}
+        cast(null as {{ dbt.type_bigint() }}) as raw_rows,
+        {%- else %}
+        (select count(*) from {{ spec.relation }}) as raw_rows,
+        {%- endif %}
+        (select count(*) from {{ ref(spec.model) }}) as staged_rows
+),
+{% endfor %}
+
+counted as (
+    {%- for spec in specs %}
+    select * from {{ spec.name }}__counted
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+not_covered as (
+    select
+        counted.model_name,
+        {{ dbt.concat([
+            "'accounting covers '", "coalesce(" ~ dbt.safe_cast('accounted.raw_rows', dbt.type_string()) ~ ", '0')",
+            "' raw and '", "coalesce(" ~ dbt.safe_cast('accounted.staged_rows', dbt.type_string()) ~ ", '0')",
+            "' staged rows; the tables hold '", "coalesce(" ~ dbt.safe_cast('counted.raw_rows', dbt.type_string()) ~ ", '(elements)')",
+            "' and '", dbt.safe_cast('counted.staged_rows', dbt.type_string()),
+        ]) }} as problem
+    from counted
+    left join accounted
+        on counted.model_name = accounted.model_name
+    where
+        coalesce(accounted.staged_rows, 0) != counted.staged_rows
+        or (counted.raw_rows is not null and coalesce(accounted.raw_rows, 0) != counted.raw_rows)
+)
+
+select * from unbalanced
+union all
+select * from listed_twice
+union all
+select * from not_covered
+{%- endmacro %}

@@ -469,19 +469,6 @@ def test_flag_finder_sees_a_rejected_record(loaded: Loaded) -> None:
     assert flagged(loaded.database, case.source_file, 2) == []
 
 
-SINGLE_VALUE_FAILS_BUILD = (
-    "staging's error-severity tests fail the whole build on one bad value: "
-    "stg_pos__orders.order_date not_null (ordered_at 2024-02-30 -> null), "
-    "stg_pos__orders.paid_amount not_null ('12O.5O' -> null), "
-    "stg_pos__order_items.line_no not_null ('x3' -> null), "
-    "stg_mall__orders.order_status accepted_values ('shipped_back'). "
-    "Staging should keep such a record out of the typed model (or keep it with a flag) "
-    "and list it, with file, line, column, value and reason, in a table of the audit or "
-    "staging schema, so that the build finishes"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=SINGLE_VALUE_FAILS_BUILD)
 def test_the_staging_build_finishes_on_hostile_values(built: Built) -> None:
     assert built.run.returncode == 0, (built.run.stdout + built.run.stderr)[-4000:]
 
@@ -509,24 +496,11 @@ def test_valid_dates_beside_impossible_ones_are_staged(built: Built) -> None:
     assert [(order_id, str(day)) for order_id, day in rows] == [("HDT1", "2024-02-29")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="macros/time/timestamps.sql parse_local_datetime (try_strptime) turns "
-    "'2024-02-30 10:00:00' and '2023/13/01 09:00' into null; stg_pos__orders keeps the "
-    "order with order_date null and nothing says why (then its not_null test fails the "
-    "build). Should: flag or reject the record with a reason naming ordered_at and the value",
-)
 def test_an_impossible_order_date_is_flagged_with_a_reason(built: Built) -> None:
     for line in (3, 4):
         assert flagged(built.database, source("typed-impossible-dates"), line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_pos__members.birth_date: parse_local_date turns '1990-02-30' into null "
-    "silently (no test, no flag). Should: keep the member, flag birthday as invalid "
-    "with its value",
-)
 def test_an_impossible_birthday_is_flagged_and_the_member_kept(built: Built) -> None:
     assert built.staged(
         "SELECT member_card_no FROM staging.stg_pos__members WHERE member_card_no = 'HMB1'"
@@ -541,11 +515,6 @@ def test_an_impossible_birthday_does_not_lose_the_member(built: Built) -> None:
     ) == [("HMB1", None), ("HMB2", date(1990, 7, 1))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_mall__orders (base_mall__orders, iso8601_to_utc) turns created_at "
-    "'2024-02-30T10:00:00+08:00' into null silently. Should: flag it with a reason",
-)
 def test_an_impossible_mall_date_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-mall-wrong-types"), 3)
 
@@ -559,24 +528,11 @@ def test_amounts_with_separators_and_currency_signs_parse(built: Built) -> None:
     ) == [(Decimal("1299.00"), Decimal("1299.00"))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="macros/normalize/money.sql parse_yuan turns '12O.5O' (paid_amount) and "
-    "'100 RMB' (total_amount) into null silently; a null paid_amount then fails "
-    "stg_pos__orders' not_null test and the build. Should: flag or reject the record "
-    "with a reason naming the column and value",
-)
 def test_an_amount_with_letters_is_flagged_with_a_reason(built: Built) -> None:
     for line in (3, 4):
         assert flagged(built.database, source("typed-amount-with-letters"), line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="macros/normalize/money.sql fen_to_yuan: payment_fee '12,900' becomes null "
-    "and total_fee '129.00' becomes 1.29 yuan (try_cast to bigint rounds a decimal "
-    "text), both silently. Should: a fen amount that is not an integer is flagged",
-)
 def test_a_fen_amount_that_is_not_an_integer_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-mall-wrong-types"), 2)
 
@@ -616,34 +572,16 @@ def test_odd_order_lines_are_kept(built: Built) -> None:
     assert item_rows(built, "HDT1")[:2] == [(1, "0101037", -2, 2), (2, "NOPE-404", 1, 3)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_pos__order_items keeps quantity -2 with nothing saying it is wrong (its "
-    "docs say negative or zero is never expected; there is no test). Should: a warning "
-    "test or a flag on quantity <= 0",
-)
 def test_a_negative_quantity_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-order-items"), 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no test or flag relates stg_pos__order_items.sku to stg_catalog__products: an "
-    "unknown SKU ('NOPE-404') is kept silently (fct_order_items gives it null category). "
-    "Should: a warning relationships test on sku, or a flag",
-)
 def test_an_unknown_sku_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-order-items"), 3) or warned(
         built, "stg_pos__order_items", "sku"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_pos__order_items: line_no 'x3' becomes null (safe_cast), and the "
-    "not_null test on line_no fails the build. Should: reject or flag the record with "
-    "a reason naming line_no and its value",
-)
 def test_a_line_number_that_is_not_a_number_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-order-items"), 6)
 
@@ -682,22 +620,10 @@ def test_order_lines_without_their_order_are_kept_and_counted(built: Built) -> N
 # --- mall nested values
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_mall__order_items (join_json_array_elements) gives no row for an order "
-    "whose items are not a JSON array ('0101037 x2'): the order silently has no lines. "
-    "Should: flag the order's items as unreadable",
-)
 def test_mall_items_that_are_not_an_array_are_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-mall-wrong-types"), 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stg_mall__orders.order_status accepted_values (error) fails the build on one "
-    "status outside the contract ('shipped_back'). Should: flag the record (and warn), "
-    "not stop the build",
-)
 def test_an_unknown_mall_status_is_flagged(built: Built) -> None:
     assert flagged(built.database, source("typed-mall-wrong-types"), 4)
 

@@ -1,0 +1,5 @@
+-- Row accounting of the privacy staging models: for every export file version, raw rows
+-- = staged + rejected (audit.staging_rejections) + superseded by a newer version
+-- (audit.staging_row_accounting), and that accounting covers every raw and staged row.
+-- Returns one row per problem.
+{{ staging_rows_accounted_failures(['stg_privacy__consents', 'stg_privacy__erasure_requests']) }}
