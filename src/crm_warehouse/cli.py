@@ -225,6 +225,22 @@ def _validate(database: Path, docs_dir: Path | None = None) -> None:
     click.echo("validation:\n" + report.render())
     if not report.ok:
         fail("validation failed (see above)")
+    _check_freshness(database)
+
+
+def _check_freshness(database: Path) -> None:
+    """`dbt source freshness` on every export: a channel whose newest load is more than
+    a day old warns, more than three days fails (dbt_project.yml, sources)."""
+    from crm_warehouse.dbt_runner import DbtError, run_dbt
+
+    try:
+        run_dbt(["source", "freshness"], database, quiet=True)
+    except DbtError:
+        fail(
+            "source freshness: an export has not been loaded for more than 3 days "
+            "(run `dbt source freshness` for the details)"
+        )
+    click.echo("source freshness: every export loaded within 3 days")
 
 
 @main.command()

@@ -133,11 +133,30 @@ def _swap_in(source: Path, serving: Path, *, keep_previous: bool) -> None:
         link.unlink(missing_ok=True)
 
 
-def publish(database: Path, serving: Path) -> None:
+def publish(database: Path, serving: Path, *, keep_previous: bool = True) -> None:
     """Copy the warehouse to `serving` atomically; the copy it replaces is kept as
-    `<serving>.previous` for `crm publish --rollback`. BI sessions open on the old copy
-    keep reading it until they reconnect."""
-    _swap_in(database, serving, keep_previous=True)
+    `<serving>.previous` for `crm publish --rollback` (unless keep_previous is false:
+    then any previous copy is deleted). BI sessions open on the old copy keep reading it
+    until they reconnect."""
+    _swap_in(database, serving, keep_previous=keep_previous)
+    if not keep_previous:
+        previous_path(serving).unlink(missing_ok=True)
+
+
+def erasures_since(database: Path, since: datetime) -> int:
+    """Erasure requests carried out at or after `since` (audit.erasure_log; 0 when the
+    warehouse has none)."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        try:
+            [(count,)] = con.execute(
+                "select count(*) from audit.erasure_log where processed_at >= ?", [since]
+            ).fetchall()
+        except duckdb.CatalogException:
+            return 0
+    finally:
+        con.close()
+    return int(count)
 
 
 def rollback(serving: Path) -> None:
@@ -232,5 +251,8 @@ def refresh(database: Path, serving: Path | None, steps: Steps, *, full: bool = 
             if database.exists():
                 write_record(database, record)
         if serving is not None:
-            publish(database, serving)
+            # A refresh that erased someone must not leave a rollback copy holding
+            # their data: the previous serving copy is dropped then.
+            erased = erasures_since(database, record.started_at) > 0
+            publish(database, serving, keep_previous=not erased)
         return record

@@ -2,7 +2,8 @@
     one row per customer of dim_customers and channel of var contact_channels (sms,
     wecom, email, mall_push). The checks, in this order, give the first reason a
     contact is not allowed:
-    1. erased: an erasure request on one of the customer's identifiers on or before D;
+    1. erased: an erasure request on one of the customer's identifiers on or before D,
+       or identifiers already replaced by the erasure step's tombstones;
     2. no_address: nothing to send to on the channel (sms: a valid mobile; email: an
        email; wecom: a WeCom contact with a guide not deleted; mall_push: a mall
        account);
@@ -67,8 +68,11 @@ contact_channels as (
     {%- endfor %}
 ),
 
-erased_customers as (
-    select distinct customer_identity_map.customer_id
+{# Erased: a pending request names one of the customer's identifiers, or the erasure
+   step (crm_warehouse/erasure.py) has already replaced their identifiers by tombstones
+   ("erased-..."): a de-identified customer is never contactable. #}
+requested_erasures as (
+    select customer_identity_map.customer_id
     from stg_privacy__erasure_requests as requests
     inner join customer_identity_map
         on
@@ -77,6 +81,18 @@ erased_customers as (
     where
         requests.is_identifier_valid
         and requests.requested_date <= {{ as_of }}
+),
+
+tombstoned as (
+    select customer_id
+    from customer_identity_map
+    where identifier_value like 'erased-%'
+),
+
+erased_customers as (
+    select customer_id from requested_erasures
+    union
+    select customer_id from tombstoned
 ),
 
 sends_stitched as (
