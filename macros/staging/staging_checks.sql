@@ -352,55 +352,95 @@
 
 {#- CTEs (comma-separated, no trailing comma) of one spec's row accounting:
     <name>__accounting has one row per export file version with raw_rows, staged_rows
-    (counted in the staging model), rejected_rows and superseded_rows. Needs a CTE
-    rejected_rows (model_name, file_id, source_line, record_key) of the rejected rows. -#}
+    (counted in the staging model), rejected_rows and superseded_rows. Each raw row is
+    classified by itself: staged (its file and line are in the staging model), rejected
+    (a rejected check in staging_rejections), or superseded (neither, and its record,
+    by the spec's key, stands in the staging model or was rejected at its newest
+    version); any other row leaves the file unbalanced. Needs CTEs rejected_rows
+    (model_name, file_id, source_line, record_key) and rejected_records (model_name,
+    record_key: rejected at the newest version). Nested elements (mall items and
+    refunds) are never superseded: every element not rejected must be staged. -#}
 {% macro staging_accounting_ctes(spec) -%}
-    {%- set is_elements = staging_is_elements(spec) -%}
-    {%- if is_elements %}
+    {%- if staging_is_elements(spec) %}
 {{ spec.name }}__elements as (
     {{ staging_json_elements(ref(spec.elements.parent), spec.elements.key_column, spec.elements.json_column, spec.elements.element_column, spec.elements.ordinal_column) }}
 ),
 
-    {%- endif %}
-{{ spec.name }}__rows as (
-    {%- if is_elements %}
+{{ spec.name }}__classified as (
     select
-        _source_file,
-        _file_id,
-        _source_line,
-        {{ staging_record_key(spec) }} as record_key,
-        1 as version_rank
-    from {{ spec.name }}__elements
+        elements._source_file,
+        elements._file_id,
+        (rejected.file_id is not null) as is_rejected,
+        (rejected.file_id is null) as is_staged,
+        false as is_superseded
+    from {{ spec.name }}__elements as elements
+    left join rejected_rows as rejected
+        on
+            rejected.model_name = '{{ spec.model }}'
+            and elements._file_id = rejected.file_id
+            and elements._source_line = rejected.source_line
+            and {{ staging_record_key(spec) }} = rejected.record_key
+),
     {%- else %}
+{{ spec.name }}__rows as (
     select
         _source_file,
         _file_id,
         _source_line,
-        cast(null as {{ dbt.type_string() }}) as record_key,
-        {{ version_rank(spec.key | join(', '), spec.newest_first) }} as version_rank
+        {{ staging_record_key(spec) }} as record_key
     from {{ spec.relation }}
-    {%- endif %}
+),
+
+{{ spec.name }}__staged_lines as (
+    select distinct
+        _file_id,
+        _source_line
+    from {{ ref(spec.model) }}
+),
+
+{{ spec.name }}__marked as (
+    select
+        raw_rows._source_file,
+        raw_rows._file_id,
+        raw_rows.record_key,
+        (rejected.file_id is not null) as is_rejected,
+        (staged._file_id is not null) as is_staged
+    from {{ spec.name }}__rows as raw_rows
+    left join {{ spec.name }}__staged_lines as staged
+        on
+            raw_rows._file_id = staged._file_id
+            and raw_rows._source_line = staged._source_line
+    left join rejected_rows as rejected
+        on
+            rejected.model_name = '{{ spec.model }}'
+            and raw_rows._file_id = rejected.file_id
+            and raw_rows._source_line = rejected.source_line
+),
+
+{{ spec.name }}__standing as (
+    select distinct record_key from {{ spec.name }}__marked
+    where is_staged
+    union
+    select record_key from rejected_records
+    where model_name = '{{ spec.model }}'
 ),
 
 {{ spec.name }}__classified as (
     select
-        rows_._source_file,
-        rows_._file_id,
-        case
-            when rejected.file_id is not null then 'rejected'
-            when rows_.version_rank = 1 then 'staged'
-            else 'superseded'
-        end as row_status
-    from {{ spec.name }}__rows as rows_
-    left join rejected_rows as rejected
-        on
-            rejected.model_name = '{{ spec.model }}'
-            and rows_._file_id = rejected.file_id
-            and rows_._source_line = rejected.source_line
-            {%- if is_elements %}
-            and rows_.record_key = rejected.record_key
-            {%- endif %}
+        marked._source_file,
+        marked._file_id,
+        marked.is_rejected,
+        marked.is_staged,
+        (
+            not marked.is_staged
+            and not marked.is_rejected
+            and standing.record_key is not null
+        ) as is_superseded
+    from {{ spec.name }}__marked as marked
+    left join {{ spec.name }}__standing as standing
+        on marked.record_key = standing.record_key
 ),
+    {%- endif %}
 
 {{ spec.name }}__staged as (
     select
@@ -417,8 +457,9 @@
         classified._file_id as file_id,
         count(*) as raw_rows,
         coalesce(max(staged.staged_rows), 0) as staged_rows,
-        sum(case when classified.row_status = 'rejected' then 1 else 0 end) as rejected_rows,
-        sum(case when classified.row_status = 'superseded' then 1 else 0 end) as superseded_rows
+        sum(case when classified.is_rejected then 1 else 0 end) as rejected_rows,
+        sum(case when classified.is_superseded then 1 else 0 end) as superseded_rows,
+        sum(case when classified.is_staged then 1 else 0 end) as staged_rows_found
     from {{ spec.name }}__classified as classified
     left join {{ spec.name }}__staged as staged
         on classified._file_id = staged._file_id

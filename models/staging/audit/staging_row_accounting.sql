@@ -5,9 +5,12 @@
 -- count as superseded). For the mall items and refunds nested in an order, the rows
 -- are the elements of the staged order's arrays (nothing is superseded there).
 --
--- raw_rows, rejected_rows and superseded_rows come from the raw rows, the version rank
--- of the export's check spec and the rejections table; staged_rows is counted in the
--- staging table itself, so is_balanced says the staging model kept exactly the rows
+-- Every raw row is classified by itself: staged (its file and line are in the staging
+-- table), rejected (a rejected check in audit.staging_rejections) or superseded
+-- (neither, and its record, by the key of the export's check spec, stands in the
+-- staging table or was rejected at its newest version). staged_rows is counted in
+-- the staging table, so is_balanced (raw = staged + rejected + superseded, and every
+-- staged row found among the raw rows) says the staging model kept exactly the rows
 -- it should. Singular tests (tests/staging/assert_*_staging_rows_accounted.sql) fail
 -- on any unbalanced file.
 {{ config(schema='audit') }}
@@ -27,6 +30,14 @@ rejected_rows as (
         record_key
     from rejections
     where severity = 'rejected'
+),
+
+rejected_records as (
+    select distinct
+        model_name,
+        record_key
+    from rejections
+    where severity = 'rejected' and is_latest_version
 ),
 {% for spec in specs %}
     {{ staging_accounting_ctes(spec) }},
@@ -50,7 +61,10 @@ final as (
         staged_rows,
         rejected_rows,
         superseded_rows,
-        (raw_rows = staged_rows + rejected_rows + superseded_rows) as is_balanced
+        (
+            raw_rows = staged_rows + rejected_rows + superseded_rows
+            and staged_rows_found = staged_rows
+        ) as is_balanced
     from unioned
 )
 
