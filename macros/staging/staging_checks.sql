@@ -21,6 +21,7 @@
                     unnested elements (see `elements`)
       key           SQL expressions over raw columns: the record's key (the partition
                     of version_rank in the audit models; shown as record_key)
+      key_pii       true when the key holds personal data: record_key is its hash
       key_columns   the staging model's typed columns holding the same key values
                     (its version_rank partition)
       newest_first  SQL expression over raw columns whose largest value is the newest
@@ -152,14 +153,21 @@
     {{ return(spec.elements is defined and spec.elements is not none) }}
 {%- endmacro %}
 
-{#- The record's key as text (parts joined by |, a null part blank). -#}
+{#- The record's key as text (parts joined by |, a null part blank); its hash when the
+    key holds personal data (spec key_pii: a send's recipient phone, a consent's
+    identifier value), so that no audit row quotes it. -#}
 {% macro staging_record_key(spec) -%}
     {%- set parts = [] -%}
     {%- for k in spec.key -%}
         {%- if not loop.first %}{% do parts.append("'|'") %}{% endif -%}
         {%- do parts.append("coalesce(" ~ dbt.safe_cast(k, dbt.type_string()) ~ ", '')") -%}
     {%- endfor -%}
-    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
+    {%- set key_text = dbt.concat(parts) if parts | length > 1 else parts[0] -%}
+    {%- if spec.key_pii is defined and spec.key_pii -%}
+        {{ dbt.hash(key_text) }}
+    {%- else -%}
+        {{ key_text }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- The rows of a JSON array column, one per element, with the parent's key and

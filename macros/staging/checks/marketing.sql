@@ -38,6 +38,7 @@
             normalize_identifier('recipient_unionid'),
             local_text_to_utc('sent_at'),
         ],
+        'key_pii': true,
         'key_columns': ['send_id'],
         'newest_first': none,
         'newest_first_column': none,

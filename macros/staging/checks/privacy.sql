@@ -13,6 +13,7 @@
             local_text_to_utc('recorded_at'),
             clean_code('status'),
         ],
+        'key_pii': true,
         'key_columns': ['consent_record_id'],
         'newest_first': none,
         'newest_first_column': none,
