@@ -123,3 +123,29 @@ def test_publish_keeps_the_previous_copy_and_rollback_restores_it(tmp_path: Path
 def test_rollback_without_a_previous_copy_fails_clearly(tmp_path: Path) -> None:
     result = run_crm("publish", "--serving", str(tmp_path / "s.duckdb"), "--rollback", check=False)
     assert result.returncode == 1 and "no previous serving copy" in result.stderr
+
+
+def test_source_freshness_fails_on_an_export_not_loaded_for_three_days(
+    refreshed: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import duckdb
+
+    from crm_warehouse.cli import _check_freshness
+
+    _, database, _ = refreshed
+    copy = tmp_path / "crm.duckdb"
+    shutil.copy2(database, copy)
+    shutil.copy2(
+        database.with_name(database.name + ".hash-secret"), tmp_path / "crm.duckdb.hash-secret"
+    )
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    con = duckdb.connect(str(copy))
+    con.execute("update raw.pos__orders set _loaded_at = _loaded_at - interval 4 day")
+    con.execute("update raw.wecom__contacts set _loaded_at = _loaded_at - interval 2 day")
+    con.execute("delete from raw.service__nps_responses")  # an empty export is not judged
+    con.close()
+    with pytest.raises(SystemExit):
+        _check_freshness(copy)
+    out = capsys.readouterr()
+    assert "pos.orders" in out.err and "more than 3 days" in out.err
+    assert "wecom.contacts" in out.out and "nps" not in out.err + out.out
