@@ -42,6 +42,39 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+def _staging_accounting(con: duckdb.DuckDBPyConnection, report: ValidationReport) -> None:
+    """Every raw row is staged, rejected by a staging value check, or superseded by a
+    newer version (audit.staging_row_accounting); with the rejections by severity.
+    Skipped on a warehouse built before those audit models existed."""
+    try:
+        unbalanced = con.execute(
+            "select model_name, source_file, raw_rows, staged_rows, rejected_rows, "
+            "superseded_rows from audit.staging_row_accounting where not is_balanced "
+            "order by model_name, source_file"
+        ).fetchall()
+        by_severity = dict(
+            con.execute(
+                "select severity, count(*) from audit.staging_rejections group by 1"
+            ).fetchall()
+        )
+    except duckdb.CatalogException:
+        return
+    report.add(
+        "every raw row staged, rejected or superseded",
+        not unbalanced,
+        (
+            f"{by_severity.get('rejected', 0):,} rows rejected, "
+            f"{by_severity.get('flagged', 0):,} values flagged (audit.staging_rejections)"
+        )
+        if not unbalanced
+        else "unbalanced: "
+        + "; ".join(
+            f"{m} {f}: raw {r} != staged {st} + rejected {rj} + superseded {sp}"
+            for m, f, r, st, rj, sp in unbalanced
+        ),
+    )
+
+
 def validate(
     database: Path, *, great_expectations: bool = True, docs_dir: Path | None = None
 ) -> ValidationReport:
@@ -65,6 +98,7 @@ def validate(
                 f"{f} read {r} != loaded {lo} + rejected {rj}" for f, r, lo, rj in unbalanced
             ),
         )
+        _staging_accounting(con, report)
     finally:
         con.close()
     if great_expectations:
