@@ -686,14 +686,13 @@ SUITES: tuple[TableSuite, ...] = (
     TableSuite(
         "marts.customer_clv",
         key=("customer_id",),
+        # expected purchases may be undefined when the fit on a handful of customers
+        # is degenerate (dbt warns on it); they are checked non-negative when present
         not_null=(
             "frequency",
             "recency_weeks",
             "age_weeks",
             "p_alive",
-            "expected_purchases_4w",
-            "expected_purchases_13w",
-            "expected_purchases_52w",
         ),
         accepted={"clv_decile": DECILES},
         ranges={
