@@ -149,8 +149,14 @@ def clv_lines(database: Path) -> list[str]:
     for model, parameter, value, log_likelihood, customers in params:
         by_model.setdefault(model, []).append((parameter, value, log_likelihood, customers))
     for model, rows in by_model.items():
-        values = ", ".join(f"{p} = {v:.4g}" for p, v, _, _ in rows)
         _, _, log_likelihood, customers = rows[0]
+        if any(v is None for _, v, _, _ in rows):
+            lines.append(
+                f"    {model:<12} not identified from {customers:,} customers "
+                "(too few repeat purchases): no estimate"
+            )
+            continue
+        values = ", ".join(f"{p} = {v:.4g}" for p, v, _, _ in rows)
         lines.append(
             f"    {model:<12} {values}  (log-likelihood {log_likelihood:,.1f}, "
             f"{customers:,} customers)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,16 @@ SMALL_SEED = 11
 # coverage check are defined.
 DEFAULT_MEMBERS = 20000
 DEFAULT_SEED = 42
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """Streamlit's AppTest runs each page as `__main__` and leaves it there; a worker
+    process started by spawn afterwards would re-run that page script as its main
+    module. Every test starts and ends with pytest's own `__main__`."""
+    main_module = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main_module
 
 
 def run_crm(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

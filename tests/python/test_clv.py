@@ -535,3 +535,34 @@ def test_evaluate_clv_on_cdnow(cdnow_clv_warehouse: Path, tmp_path: Path) -> Non
         assert 0.9 < ratio < 1.1, point
     assert (out / "clv_tracking.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Per calibration frequency" in (out / "clv_evaluation.md").read_text(encoding="utf-8")
+
+
+def test_summary_reports_a_model_the_data_cannot_identify(tmp_path: Path) -> None:
+    """A tiny warehouse (a handful of customers, no repeat purchase) fits no Gamma-Gamma
+    model: clv_model_params holds nulls and the run summary says so instead of failing."""
+    import duckdb
+
+    from crm_warehouse.summary import clv_lines
+
+    database = tmp_path / "crm.duckdb"
+    con = duckdb.connect(str(database))
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.clv_model_params as select model, parameter, "
+        "value::double as value, log_likelihood::double as log_likelihood, customers_used "
+        "from (values "
+        "('bg_nbd', 'a', 0.5, -10.0, 3), ('bg_nbd', 'alpha', 2.0, -10.0, 3), "
+        "('bg_nbd', 'b', 1.5, -10.0, 3), ('bg_nbd', 'r', 0.25, -10.0, 3), "
+        "('gamma_gamma', 'gamma', null, null, 0), ('gamma_gamma', 'p', null, null, 0), "
+        "('gamma_gamma', 'q', null, null, 0)"
+        ") as t(model, parameter, value, log_likelihood, customers_used)"
+    )
+    con.execute("create table marts.customer_churn_warning as select 1 as customer_id")
+    con.close()
+    assert clv_lines(database) == [
+        "  CLV models (time unit: weeks):",
+        "    bg_nbd       a = 0.5, alpha = 2, b = 1.5, r = 0.25  "
+        "(log-likelihood -10.0, 3 customers)",
+        "    gamma_gamma  not identified from 0 customers (too few repeat purchases): no estimate",
+        "  churn warning: 1 valuable customers this week",
+    ]
