@@ -101,6 +101,18 @@ def test_every_rule_agrees_with_an_independent_evaluation(
     assert actual - expected == set()
     assert expected - actual == set()
     assert len(actual) > 100000
+    # the wide form, read column by column here (not through the long form's SQL)
+    codes = [tag["tag_code"] for tag in _read_csv(CATALOGUE)]
+    wide = set()
+    for row in query(
+        database, f"select customer_id, {', '.join(codes)} from marts.customer_tag_matrix"
+    ):
+        for code, value in zip(codes, row[1:], strict=True):
+            if value is True:
+                wide.add((row[0], code, "true"))
+            elif value not in (None, False):
+                wide.add((row[0], code, value))
+    assert wide == expected
 
 
 def test_wide_form_has_one_column_per_tag_and_one_row_per_customer(

@@ -114,19 +114,33 @@ purchase_items as (
         on fct_order_items.sku = stg_catalog__products.sku
 ),
 
+{# One row per order and category bought in it, so counting orders of a category is
+   a sum, not a distinct count per category. #}
+order_categories as (
+    select
+        customer_id,
+        order_key,
+        category_l1,
+        is_in_12m,
+        is_recent,
+        max(case when is_new_arrival then 1 else 0 end) as has_new_arrival
+    from purchase_items
+    group by 1, 2, 3, 4, 5
+),
+
 category_measures as (
     select
         customer_id,
         {%- for category_code, category_label in var('tag_categories').items() %}
-            count(
-                distinct case
-                    when is_in_12m and category_l1 = '{{ category_label }}' then order_key
-                end
+            sum(
+                case when is_in_12m and category_l1 = '{{ category_label }}' then 1 else 0 end
             ) as orders_12m_{{ category_code }},
         {%- endfor %}
         count(distinct case when is_in_12m then category_l1 end) as categories_bought_12m,
-        count(distinct case when is_recent and is_new_arrival then order_key end) as new_arrival_orders_recent
-    from purchase_items
+        count(
+            distinct case when is_recent and has_new_arrival = 1 then order_key end
+        ) as new_arrival_orders_recent
+    from order_categories
     group by 1
 ),
 

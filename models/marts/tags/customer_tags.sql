@@ -1,111 +1,49 @@
 {#- The tag matrix in long form (标签长表): one row per customer and tag the customer
-    carries, as of D. Rules come from seed tag_definitions and are evaluated on the
-    long features (int_customer_features_unpivoted):
-    - range: min_value <= feature < max_value (a blank bound is open); a flag;
-    - in: the feature's text is one of match_value's '|'-separated values; a flag;
-    - band: the band of seed tag_bands whose [min_value, max_value) holds the feature;
-      the tag value is the band code;
-    - value: the feature itself is the tag value (carried when not null).
-    A flag's value is 'true'. Adding a tag is one row in tag_definitions. -#}
+    carries, as of D; customer_tag_matrix unpivoted, one select per catalogue tag (seed
+    tag_definitions, read when the model runs). A flag's value is 'true', a band's its
+    band code, a value tag's the value. Adding a tag is one row in tag_definitions. -#}
+-- depends_on: {{ ref('tag_definitions') }}
+-- depends_on: {{ ref('tag_bands') }}
+{%- set tags = tag_catalogue() %}
 
-with int_customer_features_unpivoted as (
-    select * from {{ ref('int_customer_features_unpivoted') }}
+with customer_tag_matrix as (
+    select * from {{ ref('customer_tag_matrix') }}
 ),
 
-tag_definitions as (
-    select * from {{ ref('tag_definitions') }}
-),
-
-tag_bands as (
-    select * from {{ ref('tag_bands') }}
-),
-
-range_matches as (
+carried as (
+    {%- for tag in tags %}
+        select
+            customer_id,
+            '{{ tag.tag_code }}' as tag_code,
+            {%- if tag.value_type == 'flag' %}
+                'true' as tag_value,
+            {%- else %}
+                {{ tag.tag_code }} as tag_value,
+            {%- endif %}
+            '{{ tag.dimension }}' as dimension,
+            '{{ tag.value_type }}' as value_type,
+            {{ 'true' if tag.is_sensitive else 'false' }} as is_sensitive,
+            as_of_date
+        from customer_tag_matrix
+        {%- if tag.value_type == 'flag' %}
+            where {{ tag.tag_code }}
+        {%- else %}
+            where {{ tag.tag_code }} is not null
+        {%- endif %}
+        union all
+    {%- endfor %}
+    {#- the branch that ends the union (and the whole model before the catalogue is
+        loaded): no rows #}
     select
-        features.customer_id,
-        definitions.tag_code,
-        'true' as tag_value
-    from tag_definitions as definitions
-    inner join int_customer_features_unpivoted as features
-        on definitions.feature_code = features.feature_code
-    where
-        definitions.rule_operator = 'range'
-        and (definitions.min_value is null or features.number_value >= definitions.min_value)
-        and (definitions.max_value is null or features.number_value < definitions.max_value)
-),
-
-{# An `in` rule becomes one row per listed value, so it is an equi-join. #}
-in_values as (
-    select
-        definitions.tag_code,
-        definitions.feature_code,
-        listed.value_text as match_value
-    from tag_definitions as definitions
-    {{ join_split_parts('definitions.match_value', '\\|', 'listed', 'value_text', 'value_position') }}
-    where definitions.rule_operator = 'in'
-),
-
-in_matches as (
-    select
-        features.customer_id,
-        in_values.tag_code,
-        'true' as tag_value
-    from in_values
-    inner join int_customer_features_unpivoted as features
-        on
-            in_values.feature_code = features.feature_code
-            and in_values.match_value = features.text_value
-),
-
-band_matches as (
-    select
-        features.customer_id,
-        definitions.tag_code,
-        tag_bands.band_code as tag_value
-    from tag_definitions as definitions
-    inner join tag_bands
-        on definitions.tag_code = tag_bands.tag_code
-    inner join int_customer_features_unpivoted as features
-        on definitions.feature_code = features.feature_code
-    where
-        definitions.rule_operator = 'band'
-        and (tag_bands.min_value is null or features.number_value >= tag_bands.min_value)
-        and (tag_bands.max_value is null or features.number_value < tag_bands.max_value)
-),
-
-value_matches as (
-    select
-        features.customer_id,
-        definitions.tag_code,
-        features.text_value as tag_value
-    from tag_definitions as definitions
-    inner join int_customer_features_unpivoted as features
-        on definitions.feature_code = features.feature_code
-    where definitions.rule_operator = 'value'
-),
-
-matched as (
-    select * from range_matches
-    union all
-    select * from in_matches
-    union all
-    select * from band_matches
-    union all
-    select * from value_matches
-),
-
-final as (
-    select
-        matched.customer_id,
-        matched.tag_code,
-        matched.tag_value,
-        definitions.dimension,
-        definitions.value_type,
-        definitions.is_sensitive,
-        {{ as_of_date() }} as as_of_date
-    from matched
-    inner join tag_definitions as definitions
-        on matched.tag_code = definitions.tag_code
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as tag_code,
+        cast(null as {{ dbt.type_string() }}) as tag_value,
+        cast(null as {{ dbt.type_string() }}) as dimension,
+        cast(null as {{ dbt.type_string() }}) as value_type,
+        cast(null as {{ dbt.type_boolean() }}) as is_sensitive,
+        as_of_date
+    from customer_tag_matrix
+    where 1 = 0
 )
 
-select * from final
+select * from carried
