@@ -67,7 +67,7 @@ checked as (
             when order_rows.order_rows != 1 then 'order appears more than once'
             when record_matches.records > 1 then 'order resolved more than once by identity stitching'
             when record_matches.record_customers > 1 then 'record resolved to two customers'
-            when purchases.customer_id is distinct from record_matches.record_customer_id
+            when coalesce(purchases.customer_id, '') != coalesce(record_matches.record_customer_id, '')
                 then 'customer differs from the stitched record'
             when purchases.customer_id is not null and coalesce(customer_rows.customer_rows, 0) != 1
                 then 'customer not exactly one row of dim_customers'
