@@ -625,3 +625,12 @@ def simulate_gamma_gamma(
     # the sum of x Gamma(p, nu) values is Gamma(p x, nu)
     total = rng.gamma(np.maximum(params.p * x, 1e-300), 1.0 / nu)
     return np.where(x > 0, total / np.maximum(x, 1), np.nan)
+
+
+def ordered_frame(relation: object, order_by: Sequence[str]) -> object:
+    """A dbt Python model's input (a DuckDB relation of dbt-duckdb, or a Spark
+    DataFrame) as a pandas DataFrame sorted by ``order_by``: an engine returns rows in
+    any order, and the fits' floating-point sums depend on it, so two builds of the
+    same inputs would differ in the last digits otherwise."""
+    frame = relation.df() if hasattr(relation, "df") else relation.toPandas()
+    return frame.sort_values(list(order_by), kind="stable", ignore_index=True)

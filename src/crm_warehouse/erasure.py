@@ -30,8 +30,9 @@ identifier, its customer key is an erased customer's, or its identity-graph node
 one of theirs. In such a row every personal column is scrubbed: identifiers,
 names, birth dates, masked forms and keyed hashes of them, identity-graph node ids
 (hashes of identifiers: nulled), and keys that models derive by hashing identifiers
-(contact_id, send_id, ...: re-keyed with a random salt of the pass, so they stay set
-and joinable but no longer derivable from the identifier). A *contact* column
+(contact_id, send_id, ...: re-keyed with a salt derived from the warehouse's secret,
+so they stay set, joinable and the same in every build of the same inputs, but are no
+longer derivable from the identifier without the secret). A *contact* column
 (a phone or email that may be someone else's: a receiver's phone, a checkout phone)
 holding an erased value loses that value only; the rest of that row is another
 person's. Rows are never deleted: amounts, dates, stores, stages stay, so orders,
@@ -97,7 +98,7 @@ CUSTOMER_KEY_COLUMN = re.compile(r"^(?:.*_)?customer_id$")
 NODE_COLUMN = re.compile(r"^(?:.*_)?(?:node_id|cluster_id|component_id|unit_id|account_id)$")
 #: Keys that models derive by hashing identifiers (md5 of external_userid, of a
 #: recipient's phone, of a consent's identifier...): re-keyed in the person's rows with
-#: a random salt of the pass (consistent across tables, then forgotten).
+#: a salt derived from the secret (consistent across tables and builds).
 DERIVED_KEY_COLUMN = re.compile(
     r"^(?:contact_id|contact_remark_mobile_id|send_id|consent_record_id)$"
 )
@@ -331,6 +332,13 @@ def erased_identifier_hash(secret: str, canonical_value: str) -> str:
 
 def _key_check(secret: str) -> str:
     return hmac.new(secret.encode(), b"crm-erasure-key-check", hashlib.sha256).hexdigest()
+
+
+def _derived_key_salt(secret: str) -> str:
+    """The salt that re-keys derived keys (send_id...) of erased rows: secret-derived,
+    so two builds of the same inputs re-key alike (deterministic marts), yet a key
+    cannot be recomputed from the identifier without the secret."""
+    return hmac.new(secret.encode(), b"crm-erasure-derived-key", hashlib.sha256).hexdigest()
 
 
 def _install_key(con: duckdb.DuckDBPyConnection, secret: str) -> None:
@@ -712,14 +720,15 @@ def _scrub(
     tables: list[TableColumns],
     since_file_id: int | None,
     request_ids: list[str],
+    salt: str,
 ) -> dict[str, int]:
     """Scrub with the temp tables erasure_values(v), erasure_customers(old_id, new_id
     filled after the tokens), erasure_nodes(node_id) in place."""
     _collect_hits(con, tables, since_file_id)
     _collect_tokens(con, tables, since_file_id)
     _assign_new_customer_keys(con)
-    # a random salt for re-keying derived keys, forgotten when the pass ends
-    con.execute("create or replace temp table erasure_salt as select ? as salt", [uuid.uuid4().hex])
+    # the salt for re-keying derived keys (temp: gone when the pass ends)
+    con.execute("create or replace temp table erasure_salt as select ? as salt", [salt])
     rows: dict[str, int] = {}
     marked = _mark_requests(con, tables, request_ids)
     for i, t in enumerate(tables):
@@ -833,7 +842,7 @@ def suppress_reloaded(database: Path) -> ErasureResult:
                     "select distinct v from erasure_matches"
                 )
                 _empty_customers_and_nodes(con)
-                result.rows_by_table = _scrub(con, tables, since, [])
+                result.rows_by_table = _scrub(con, tables, since, [], _derived_key_salt(secret))
                 result.reloaded_identifiers = int(matched)
                 _log_reloads(con, result)
         _save_state(con, latest, _key_check(secret))
@@ -1122,7 +1131,9 @@ def process_requests(database: Path) -> ErasureResult:
             _install_key(con, secret)
             _resolve(con, requests)
             tables = discover_tables(con)
-            result.rows_by_table = _scrub(con, tables, None, [r.request_id for r in requests])
+            result.rows_by_table = _scrub(
+                con, tables, None, [r.request_id for r in requests], _derived_key_salt(secret)
+            )
             _remember(con)
             _log_requests(con, requests, result)
             result.requests = len(requests)

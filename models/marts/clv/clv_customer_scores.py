@@ -9,11 +9,6 @@ import pandas as pd
 from crm_warehouse import clv
 
 
-def _to_pandas(relation):
-    """DuckDB relation (dbt-duckdb) or Spark DataFrame to pandas."""
-    return relation.df() if hasattr(relation, "df") else relation.toPandas()
-
-
 def _weeks(days):
     return days / clv.DAYS_PER_WEEK
 
@@ -24,11 +19,13 @@ def model(dbt, session):
     horizon = int(dbt.config.meta_get("clv_horizon_weeks"))
     rate = float(dbt.config.meta_get("clv_discount_rate_annual"))
 
-    params = _to_pandas(dbt.ref("clv_model_params")).set_index("parameter")["value"]
+    params = clv.ordered_frame(dbt.ref("clv_model_params"), ["parameter"]).set_index("parameter")[
+        "value"
+    ]
     bgnbd = clv.BgNbdParams(*(params.get(k, np.nan) for k in ("r", "alpha", "a", "b")))
     gamma_gamma = clv.GammaGammaParams(*(params.get(k, np.nan) for k in ("p", "q", "gamma")))
 
-    transactions = _to_pandas(
+    transactions = clv.ordered_frame(
         dbt.ref("clv_transactions").select(
             "customer_id",
             "transaction_date",
@@ -36,7 +33,8 @@ def model(dbt, session):
             "is_transaction_as_of_d",
             "is_transaction_as_of_previous_month_end",
             "previous_month_end",
-        )
+        ),
+        ["customer_id", "transaction_date"],
     )
     codes, customer_ids = pd.factorize(transactions["customer_id"])
     days = transactions["transaction_date"].to_numpy(dtype="datetime64[D]")

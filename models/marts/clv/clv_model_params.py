@@ -8,18 +8,14 @@ import pandas as pd
 from crm_warehouse import clv
 
 
-def _to_pandas(relation):
-    """DuckDB relation (dbt-duckdb) or Spark DataFrame to pandas."""
-    return relation.df() if hasattr(relation, "df") else relation.toPandas()
-
-
 def model(dbt, session):
     dbt.config(materialized="table")
     as_of = pd.Timestamp(dbt.config.meta_get("as_of_date")).date()
-    transactions = _to_pandas(
+    transactions = clv.ordered_frame(
         dbt.ref("clv_transactions")
         .filter("is_transaction_as_of_d")
-        .select("customer_id", "transaction_date", "transaction_value")
+        .select("customer_id", "transaction_date", "transaction_value"),
+        ["customer_id", "transaction_date"],
     )
     codes, _ = pd.factorize(transactions["customer_id"])
     summary = clv.summarise(
