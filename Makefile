@@ -72,8 +72,9 @@ dbt-test: $(STAMP) ## dbt build (models, seeds, data tests, unit tests) on small
 	$(BIN)/crm generate --out $(TEST_DIR)/raw --members $(TEST_MEMBERS) --seed $(TEST_SEED)
 	$(BIN)/crm run --raw-dir $(TEST_DIR)/raw --database $(TEST_DB)
 
-pytest: $(STAMP) ## Python and whole-pipeline tests
-	$(BIN)/pytest
+PYTEST_WORKERS ?= 2
+pytest: $(STAMP) ## Python and whole-pipeline tests (PYTEST_WORKERS=2 processes, a test file per process)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
 lock: ## Re-resolve requirements.lock after changing pyproject.toml
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pytest
@@ -19,6 +22,12 @@ SMALL_SEED = 11
 # coverage check are defined.
 DEFAULT_MEMBERS = 20000
 DEFAULT_SEED = 42
+
+
+class SmallWarehouse(NamedTuple):
+    database: Path
+    serving: Path
+    stdout: str
 
 
 @pytest.fixture(autouse=True)
@@ -53,38 +62,82 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+def shared_folder(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]
+) -> Path:
+    """A folder built once per test run, whichever test (or pytest-xdist worker) asks
+    first: the others wait on a file lock and reuse it. `build` fills the folder; a
+    build that fails leaves nothing behind, so the next asker builds again."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, shared by its workers
+    folder = root / f"shared-{name}"
+    with (root / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
+def _generate(raw: Path, members: int, seed: int) -> None:
+    run_crm(
+        "generate", "--out", str(raw), "--members", str(members), "--seed", str(seed), "--quiet"
+    )
+
+
 @pytest.fixture(scope="session")
 def small_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated export folder (never modified by tests: copy it to change it)."""
-    raw = tmp_path_factory.mktemp("raw") / "raw"
-    run_crm(
-        "generate",
-        "--out",
-        str(raw),
-        "--members",
-        str(SMALL_MEMBERS),
-        "--seed",
-        str(SMALL_SEED),
-        "--quiet",
+    folder = shared_folder(
+        tmp_path_factory, "small", lambda f: _generate(f / "raw", SMALL_MEMBERS, SMALL_SEED)
     )
-    return raw
+    return folder / "raw"
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> SmallWarehouse:
+    """The small sample through `crm run` (ingest, dbt build, validation with GX) and
+    `crm publish`, built once per test run. Never modified by tests: copy it."""
+
+    def build(folder: Path) -> None:
+        result = run_crm(
+            "run", "--raw-dir", str(small_raw), "--database", str(folder / "crm.duckdb"), "--quiet"
+        )
+        (folder / "run.stdout").write_text(result.stdout, encoding="utf-8")
+        run_crm(
+            "publish",
+            "--database",
+            str(folder / "crm.duckdb"),
+            "--serving",
+            str(folder / "crm.serving.duckdb"),
+        )
+
+    folder = shared_folder(tmp_path_factory, "small-warehouse", build)
+    return SmallWarehouse(
+        folder / "crm.duckdb",
+        folder / "crm.serving.duckdb",
+        (folder / "run.stdout").read_text(encoding="utf-8"),
+    )
 
 
 @pytest.fixture(scope="session")
 def default_sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The demo's default sample (20,000 members) run end to end: (raw folder, warehouse).
     Tests must not modify either (copy the warehouse to change it)."""
-    raw = tmp_path_factory.mktemp("default") / "raw"
-    run_crm(
-        "generate",
-        "--out",
-        str(raw),
-        "--members",
-        str(DEFAULT_MEMBERS),
-        "--seed",
-        str(DEFAULT_SEED),
-        "--quiet",
-    )
-    database = raw.parent / "crm.duckdb"
-    run_crm("run", "--raw-dir", str(raw), "--database", str(database), "--quiet")
-    return raw, database
+
+    def build(folder: Path) -> None:
+        _generate(folder / "raw", DEFAULT_MEMBERS, DEFAULT_SEED)
+        run_crm(
+            "run",
+            "--raw-dir",
+            str(folder / "raw"),
+            "--database",
+            str(folder / "crm.duckdb"),
+            "--quiet",
+        )
+
+    folder = shared_folder(tmp_path_factory, "default", build)
+    return folder / "raw", folder / "crm.duckdb"

@@ -14,25 +14,10 @@ import pytest
 
 from crm_warehouse.settings import dbt_environment
 
-from conftest import PROJECT_DIR, run_crm
+from conftest import PROJECT_DIR
 
 PROJECT_ENTRIES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "analyses")
 BIN = Path(sys.executable).parent
-
-
-def bi_warehouse(tmp_path_factory: pytest.TempPathFactory, raw: Path) -> tuple[Path, Path]:
-    """(warehouse, serving copy) of `raw`, built by `crm run` and published by
-    `crm publish`; built once per session whichever test module asks first."""
-    base = tmp_path_factory.getbasetemp() / "bi_warehouse"
-    database = base / "crm.duckdb"
-    serving = base / "crm.serving.duckdb"
-    marker = base / ".published"
-    if not marker.exists():
-        base.mkdir(parents=True, exist_ok=True)
-        run_crm("run", "--raw-dir", str(raw), "--database", str(database), "--quiet")
-        run_crm("publish", "--database", str(database), "--serving", str(serving))
-        marker.touch()
-    return database, serving
 
 
 def metricflow_project(tmp_path_factory: pytest.TempPathFactory, database: Path) -> Path:

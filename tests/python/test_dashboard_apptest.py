@@ -16,9 +16,8 @@ from streamlit.testing.v1 import AppTest
 from crm_warehouse.dashboard import data_customers, data_tags
 from crm_warehouse.dashboard.db import ENV_DASHBOARD_DATABASE, Filters, connect
 from crm_warehouse.dashboard.metrics import governed_metrics
-from dashboard_support import bi_warehouse
 
-from conftest import query, run_crm
+from conftest import SmallWarehouse, query, run_crm
 
 
 def page_script(page: str) -> None:
@@ -28,8 +27,8 @@ def page_script(page: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def serving(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Iterator[Path]:
-    _, serving = bi_warehouse(tmp_path_factory, small_raw)
+def serving(small_warehouse: SmallWarehouse) -> Iterator[Path]:
+    serving = small_warehouse.serving
     previous = os.environ.get(ENV_DASHBOARD_DATABASE)
     os.environ[ENV_DASHBOARD_DATABASE] = str(serving)
     yield serving

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard_support import bi_warehouse, chromium_paths, free_port
+from dashboard_support import chromium_paths, free_port
 
-from conftest import query
+from conftest import SmallWarehouse, query
 
 # page -> (URL path, heading in Chinese, fewest charts it must draw)
 PAGES = {
@@ -35,8 +35,10 @@ READY_TIMEOUT = 90
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Iterator[str]:
-    database, serving = bi_warehouse(tmp_path_factory, small_raw)
+def dashboard(
+    tmp_path_factory: pytest.TempPathFactory, small_warehouse: SmallWarehouse
+) -> Iterator[str]:
+    database = small_warehouse.database
     port = free_port()
     log = tmp_path_factory.mktemp("dashboard") / "dashboard.log"
     crm = str(Path(sys.executable).with_name("crm"))
@@ -67,7 +69,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    assert serving.exists()
+    assert small_warehouse.serving.exists()
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +167,7 @@ def test_every_page_renders_in_chromium(dashboard: str, browser, screenshots: Pa
 
 
 def test_language_switch_and_lookup(
-    dashboard: str, browser, screenshots: Path, tmp_path_factory: pytest.TempPathFactory
+    dashboard: str, browser, screenshots: Path, small_warehouse: SmallWarehouse
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -177,7 +179,7 @@ def test_language_switch_and_lookup(
     wait_rendered(browser, "Overview", 9, min_metrics=11)
     save(browser, screenshots, "overview_en")
 
-    database = tmp_path_factory.getbasetemp() / "bi_warehouse" / "crm.serving.duckdb"
+    database = small_warehouse.serving
     [(customer_id,)] = query(
         database,
         "select c.customer_id from marts.dim_customers as c "

@@ -17,16 +17,14 @@ import pytest
 from crm_warehouse import gx_profile
 from crm_warehouse.gx_suites import BI_SCHEMA, SUITES
 
-from conftest import CRM, PROJECT_DIR, query, run_crm
+from conftest import CRM, PROJECT_DIR, SmallWarehouse, query, run_crm
 
 
 @pytest.fixture(scope="module")
-def built(small_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def built(small_warehouse: SmallWarehouse) -> tuple[Path, str]:
     """The small sample through `crm run` (ingest, dbt build, validation with GX):
     (warehouse, stdout). Not modified by the tests: copy it to change it."""
-    database = tmp_path_factory.mktemp("gx") / "crm.duckdb"
-    result = run_crm("run", "--raw-dir", str(small_raw), "--database", str(database), "--quiet")
-    return database, result.stdout
+    return small_warehouse.database, small_warehouse.stdout
 
 
 def test_crm_run_ends_its_validation_with_a_passing_checkpoint(built: tuple[Path, str]) -> None:

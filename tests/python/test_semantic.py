@@ -14,9 +14,9 @@ import pytest
 from crm_warehouse.dashboard import data_kpis
 from crm_warehouse.dashboard.db import connect
 from crm_warehouse.dashboard.metrics import governed_metrics
-from dashboard_support import bi_warehouse, metricflow_project, run_mf
+from dashboard_support import metricflow_project, run_mf
 
-from conftest import query
+from conftest import SmallWarehouse, query
 
 STICKINESS = [
     "active_customers",
@@ -29,8 +29,8 @@ STICKINESS = [
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, small_raw: Path) -> tuple[Path, Path]:
-    return bi_warehouse(tmp_path_factory, small_raw)
+def warehouse(small_warehouse: SmallWarehouse) -> tuple[Path, Path]:
+    return small_warehouse.database, small_warehouse.serving
 
 
 @pytest.fixture(scope="module")
