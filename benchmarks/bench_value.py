@@ -148,6 +148,9 @@ def write_md(
         "",
         f"Targets at 1.2M members on 2 cores: <= {target_seconds} s, <= {target_mib // 1024} GB.",
     ]
+    # what the figures mean and where the time goes: kept in the results file's "notes"
+    if results.get("notes"):
+        lines += ["", *results["notes"]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
