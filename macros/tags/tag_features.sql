@@ -48,9 +48,9 @@
     are the real ones in a unit test too (a unit test's ref() is its fixture; there,
     where dbt gives no graph, a seed is looked up in the seeds' schema `reference` of
     dbt_project.yml). A model calling this declares the dependency with a
-    `-- depends_on: ref(...)` comment. The
-    catalogue-driven models (customer_tag_matrix, customer_tags, the wide/long test)
-    use it to generate one column or one select per tag. -#}
+    `-- depends_on: ref(...)` comment. The catalogue-driven models
+    (customer_tag_matrix, customer_tags) use it to generate one column or one select
+    per tag. -#}
 {% macro relation_rows(name, columns, order_by) -%}
     {%- if not execute -%}
         {{- return([]) -}}
