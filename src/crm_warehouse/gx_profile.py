@@ -119,9 +119,11 @@ def profile_table(
     accepted: dict[str, list[Any]],
     ranges: dict[str, tuple[Any, Any]],
     columns: list[str],
+    nullable_key: tuple[str, ...] = (),
 ) -> TableProfile:
     """Profile `table` for the given checks (columns that exist) and fetch its witness
-    rows (only `columns`, the ones the suite reads)."""
+    rows (only `columns`, the ones the suite reads). A key column in `nullable_key` may
+    be null (a null is then one value of the key)."""
     rel = relation(table)
     profile = TableProfile(table=table, rows=0, columns=columns, key=key)
 
@@ -185,7 +187,9 @@ def profile_table(
     # Only when the hash certificate fails: the duplicated keys (exact).
     if key and got["key_hashes"] != rows:
         keys = ", ".join(map(quote, key))
-        present = " and ".join(f"{quote(c)} is not null" for c in key)
+        present = (
+            " and ".join(f"{quote(c)} is not null" for c in key if c not in nullable_key) or "true"
+        )
         duplicates = con.execute(
             f"select min(rowid), max(rowid), count(*) as n, count(*) over () as keys, {keys} "
             f"from {rel} where {present} group by {keys} having count(*) > 1 "

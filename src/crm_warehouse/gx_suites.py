@@ -1,6 +1,7 @@
 """What the Great Expectations checkpoint expects of every table BI reads.
 
-One `TableSuite` per table of schema `marts` and for `pii.customer_identity_map`,
+One `TableSuite` per table of schemas `marts` and `semantic` (the BI aggregates the
+dashboard reads) and for `pii.customer_identity_map`,
 written from each model's yml docs (grain, codes, rates, money). gx_validation turns
 each into a GX ExpectationSuite at run time:
 
@@ -14,7 +15,7 @@ each into a GX ExpectationSuite at run time:
 - other documented ranges (birth month 1-12, NPS -100..100, ranks).
 
 Row counts against the previous run and the RFM score / lifecycle stage shares are
-suites of their own (gx_validation). Every table of schema `marts` must have a suite
+suites of their own (gx_validation). Every table of `marts` and `semantic` must have a suite
 here: the checkpoint fails, naming the table, when one has none.
 """
 
@@ -107,6 +108,8 @@ class TableSuite:
     table: str
     key: tuple[str, ...]
     not_null: tuple[str, ...] = ()
+    # Key columns that may be null (a null is one value of the grain, e.g. no previous tier).
+    nullable_key: tuple[str, ...] = ()
     accepted: Mapping[str, Accepted] = field(default_factory=dict)
     ranges: Mapping[str, Range] = field(default_factory=dict)
     # Day-to-day size swings by design (daily event lists): no row-count tolerance.
@@ -179,6 +182,9 @@ CAMPAIGN_OBJECTIVES = Values(
 )
 VARIANTS = Values(("a", "b", "control", "unknown"), "_campaign__models.yml (variant)")
 DECILES = Values(tuple(range(1, 11)), "_clv__models.yml (clv_decile)")
+BI_PURCHASE_CHANNELS = Values(
+    ("store", "mall", "omnichannel", "none"), "_bi__models.yml (purchase_channel)"
+)
 
 
 def _tag_matrix_checks(columns: list[str]) -> ExtraChecks:
@@ -728,6 +734,90 @@ SUITES: tuple[TableSuite, ...] = (
         track_row_count=False,
         row_count_note="this week's warnings (P(alive) crossing the threshold since last month)",
     ),
+    # ---- BI aggregates the dashboard reads (models/semantic/bi/_bi__models.yml)
+    TableSuite(
+        "semantic.bi_customer_dimensions",
+        key=("customer_id",),
+        not_null=("home_store_id", "region", "purchase_channel"),
+        accepted={"purchase_channel": BI_PURCHASE_CHANNELS},
+    ),
+    TableSuite(
+        "semantic.bi_customer_counts",
+        key=("home_store_id", "region", "purchase_channel", "lifecycle_stage", "tier_code"),
+        accepted={"purchase_channel": BI_PURCHASE_CHANNELS, "lifecycle_stage": STAGES},
+        ranges=non_negative("customers", "churn_warnings"),
+    ),
+    TableSuite(
+        "semantic.bi_lifecycle_monthly",
+        key=(
+            "month_end",
+            "lifecycle_stage",
+            "home_store_id",
+            "region",
+            "purchase_channel",
+            "rfm_segment",
+        ),
+        accepted={"purchase_channel": BI_PURCHASE_CHANNELS, "lifecycle_stage": STAGES},
+        ranges=non_negative("customers", "active_customers", "repeat_customers"),
+    ),
+    TableSuite(
+        "semantic.bi_lifecycle_migration_monthly",
+        key=("month_end", "from_stage", "to_stage", "home_store_id", "region", "purchase_channel"),
+        not_null=("migration_direction",),
+        accepted={
+            "purchase_channel": BI_PURCHASE_CHANNELS,
+            "from_stage": STAGES,
+            "to_stage": STAGES,
+            "migration_direction": Values(
+                ("forward", "backward", "within_active"), "_bi__models.yml (migration_direction)"
+            ),
+        },
+        ranges=non_negative("customers"),
+    ),
+    TableSuite(
+        "semantic.bi_tier_monthly",
+        key=(
+            "month_end",
+            "tier_code",
+            "previous_tier_code",
+            "home_store_id",
+            "region",
+            "purchase_channel",
+        ),
+        nullable_key=("previous_tier_code",),
+        not_null=("tier_change",),
+        accepted={
+            "purchase_channel": BI_PURCHASE_CHANNELS,
+            "tier_code": TIERS,
+            "previous_tier_code": TIERS,
+            "tier_change": Values(
+                ("first", "same", "upgrade", "downgrade"), "_bi__models.yml (tier_change)"
+            ),
+        },
+        ranges=non_negative("customers"),
+    ),
+    TableSuite(
+        "semantic.bi_rfm_grid",
+        key=("r_score", "f_score", "rfm_segment", "home_store_id", "region", "purchase_channel"),
+        accepted={
+            "purchase_channel": BI_PURCHASE_CHANNELS,
+            "r_score": RFM_SCORES,
+            "f_score": RFM_SCORES,
+            "rfm_segment": RFM_SEGMENTS,
+        },
+        ranges=non_negative("customers", "revenue", "purchases", "recency_days_total"),
+    ),
+    TableSuite(
+        "semantic.bi_tag_coverage",
+        key=("tag_code", "home_store_id", "region", "purchase_channel"),
+        accepted={
+            "purchase_channel": BI_PURCHASE_CHANNELS,
+            "tag_code": TAGS,
+            "dimension": TAG_DIMENSIONS,
+        },
+        ranges=non_negative("customers"),
+    ),
+    TableSuite("semantic.metricflow_time_spine", key=("date_day",)),
     # ---- restricted (models/marts/pii/_pii__models.yml)
     TableSuite(
         "pii.customer_identity_map",
@@ -744,8 +834,8 @@ SUITES: tuple[TableSuite, ...] = (
     ),
 )
 
-# The schema every table of which BI reads and must have a suite.
-BI_SCHEMA = "marts"
+# The schemas every table of which BI reads and must have a suite.
+BI_SCHEMAS = ("marts", "semantic")
 
 
 def suites_by_table() -> dict[str, TableSuite]:

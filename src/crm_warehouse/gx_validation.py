@@ -45,7 +45,7 @@ import pandas as pd
 
 from crm_warehouse import gx_profile
 from crm_warehouse.gx_suites import (
-    BI_SCHEMA,
+    BI_SCHEMAS,
     SUITES,
     ExtraChecks,
     Range,
@@ -261,6 +261,7 @@ def table_frame(
         accepted={c: value_sets[c] for c in accepted if c in existing},
         ranges={c: b for c, b in bounds.items() if c in existing},
         columns=present,
+        nullable_key=spec.nullable_key,
     )
     rows = profile.rows
     checks: list[Check] = []
@@ -309,7 +310,7 @@ def table_frame(
 
     checks += [
         Check(gxe.ExpectColumnValuesToNotBeNull(column=column), column, nulls_of(column))
-        for column in (*key, *not_null)
+        for column in (*(c for c in key if c not in spec.nullable_key), *not_null)
     ]
 
     def unknown_values(column: str) -> Callable[[dict[str, Any]], str]:
@@ -378,7 +379,9 @@ def table_frame(
     witnesses = profile.witnesses
     key_present = [c for c in key if c in witnesses.columns]
     labels = (
-        witnesses[key_present].astype(str).agg(" | ".join, axis=1)
+        witnesses[key_present]
+        .apply(lambda column: column.map(lambda v: "null" if pd.isna(v) else str(v)))
+        .agg(" | ".join, axis=1)
         if key_present and len(witnesses)
         else ""
     )
@@ -395,7 +398,8 @@ def coverage_frame(tables: dict[str, str]) -> Frame:
 
     covered = [spec.table for spec in SUITES]
     listed = sorted(
-        {t for t in tables if t.split(".", 1)[0] == BI_SCHEMA} | {t for t in covered if t in tables}
+        {t for t in tables if t.split(".", 1)[0] in BI_SCHEMAS}
+        | {t for t in covered if t in tables}
     )
     data = pd.DataFrame(
         {"table_name": listed, "table_type": [tables[t] for t in listed]},
@@ -436,11 +440,11 @@ def coverage_frame(tables: dict[str, str]) -> Frame:
         ),
     ]
     notes = (
-        f"Every table of schema {BI_SCHEMA} needs an expectation suite "
+        f"Every table of schemas {', '.join(BI_SCHEMAS)} needs an expectation suite "
         "(src/crm_warehouse/gx_suites.py); every suite needs its table."
     )
     data = _labelled(data, data["table_name"])
-    return Frame("schema_coverage", f"schema {BI_SCHEMA}", data, checks, notes)
+    return Frame("schema_coverage", f"schemas {', '.join(BI_SCHEMAS)}", data, checks, notes)
 
 
 def row_count_frame(
@@ -782,7 +786,7 @@ def run_checkpoint(
     frames: list[Frame] = []
     profiles: dict[str, gx_profile.TableProfile] = {}
     errors: list[SuiteResult] = []
-    schemas = tuple(sorted({BI_SCHEMA, *(spec.table.split(".", 1)[0] for spec in SUITES)}))
+    schemas = tuple(sorted({*BI_SCHEMAS, *(spec.table.split(".", 1)[0] for spec in SUITES)}))
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations  # noqa: F401  (seconds of imports: timed on their own)
 

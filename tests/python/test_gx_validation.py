@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from crm_warehouse import gx_profile
-from crm_warehouse.gx_suites import BI_SCHEMA, SUITES
+from crm_warehouse.gx_suites import BI_SCHEMAS, SUITES
 
 from conftest import CRM, PROJECT_DIR, SmallWarehouse, query, run_crm
 
@@ -42,9 +42,10 @@ def test_crm_run_ends_its_validation_with_a_passing_checkpoint(built: tuple[Path
     marts = query(
         database,
         "select table_schema || '.' || table_name from information_schema.tables "
-        "where table_schema = ?",
-        [BI_SCHEMA],
+        f"where table_schema in ({', '.join('?' for _ in BI_SCHEMAS)})",
+        list(BI_SCHEMAS),
     )
+    assert any(table.startswith("semantic.bi_") for (table,) in marts)
     for (table,) in marts:
         assert re.search(rf"\[PASS\] {re.escape(table)}\s", stdout), table
     assert "[PASS] pii.customer_identity_map" in stdout
@@ -103,7 +104,7 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
         "marts.fct_order_items.line_amount: expect_column_values_to_be_between": "min -5",
         "marts.kpi_stickiness.repeat_purchase_rate: expect_column_values_to_be_between": "max 1.5",
         "row counts: expect_column_values_to_be_between": ("marts.customer_tier_history"),
-        "schema marts: expect_column_values_to_be_in_set": "marts.zz_unvalidated_mart",
+        "schemas marts, semantic: expect_column_values_to_be_in_set": "marts.zz_unvalidated_mart",
         "marts.customer_rfm.share: expect_column_pair_values_a_to_be_greater_than_b": (
             "recency score 5"
         ),
