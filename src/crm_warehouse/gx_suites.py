@@ -185,6 +185,21 @@ DECILES = Values(tuple(range(1, 11)), "_clv__models.yml (clv_decile)")
 BI_PURCHASE_CHANNELS = Values(
     ("store", "mall", "omnichannel", "none"), "_bi__models.yml (purchase_channel)"
 )
+# The dashboard's filters: part of every BI aggregate's grain.
+BI_FILTERS = ("home_store_id", "region", "purchase_channel")
+
+
+def bi_suite(
+    table: str, grain: tuple[str, ...], *, accepted: Mapping[str, Accepted], **suite: Any
+) -> TableSuite:
+    """A BI aggregate's suite: its grain plus the dashboard's filters as the key, the
+    purchase channel among the filter values."""
+    return TableSuite(
+        table,
+        key=(*grain, *BI_FILTERS),
+        accepted={"purchase_channel": BI_PURCHASE_CHANNELS, **accepted},
+        **suite,
+    )
 
 
 def _tag_matrix_checks(columns: list[str]) -> ExtraChecks:
@@ -738,34 +753,26 @@ SUITES: tuple[TableSuite, ...] = (
     TableSuite(
         "semantic.bi_customer_dimensions",
         key=("customer_id",),
-        not_null=("home_store_id", "region", "purchase_channel"),
+        not_null=BI_FILTERS,
         accepted={"purchase_channel": BI_PURCHASE_CHANNELS},
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_customer_counts",
-        key=("home_store_id", "region", "purchase_channel", "lifecycle_stage", "tier_code"),
-        accepted={"purchase_channel": BI_PURCHASE_CHANNELS, "lifecycle_stage": STAGES},
+        ("lifecycle_stage", "tier_code"),
+        accepted={"lifecycle_stage": STAGES},
         ranges=non_negative("customers", "churn_warnings"),
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_lifecycle_monthly",
-        key=(
-            "month_end",
-            "lifecycle_stage",
-            "home_store_id",
-            "region",
-            "purchase_channel",
-            "rfm_segment",
-        ),
-        accepted={"purchase_channel": BI_PURCHASE_CHANNELS, "lifecycle_stage": STAGES},
+        ("month_end", "lifecycle_stage", "rfm_segment"),
+        accepted={"lifecycle_stage": STAGES},
         ranges=non_negative("customers", "active_customers", "repeat_customers"),
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_lifecycle_migration_monthly",
-        key=("month_end", "from_stage", "to_stage", "home_store_id", "region", "purchase_channel"),
+        ("month_end", "from_stage", "to_stage"),
         not_null=("migration_direction",),
         accepted={
-            "purchase_channel": BI_PURCHASE_CHANNELS,
             "from_stage": STAGES,
             "to_stage": STAGES,
             "migration_direction": Values(
@@ -774,20 +781,12 @@ SUITES: tuple[TableSuite, ...] = (
         },
         ranges=non_negative("customers"),
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_tier_monthly",
-        key=(
-            "month_end",
-            "tier_code",
-            "previous_tier_code",
-            "home_store_id",
-            "region",
-            "purchase_channel",
-        ),
+        ("month_end", "tier_code", "previous_tier_code"),
         nullable_key=("previous_tier_code",),
         not_null=("tier_change",),
         accepted={
-            "purchase_channel": BI_PURCHASE_CHANNELS,
             "tier_code": TIERS,
             "previous_tier_code": TIERS,
             "tier_change": Values(
@@ -796,25 +795,16 @@ SUITES: tuple[TableSuite, ...] = (
         },
         ranges=non_negative("customers"),
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_rfm_grid",
-        key=("r_score", "f_score", "rfm_segment", "home_store_id", "region", "purchase_channel"),
-        accepted={
-            "purchase_channel": BI_PURCHASE_CHANNELS,
-            "r_score": RFM_SCORES,
-            "f_score": RFM_SCORES,
-            "rfm_segment": RFM_SEGMENTS,
-        },
+        ("r_score", "f_score", "rfm_segment"),
+        accepted={"r_score": RFM_SCORES, "f_score": RFM_SCORES, "rfm_segment": RFM_SEGMENTS},
         ranges=non_negative("customers", "revenue", "purchases", "recency_days_total"),
     ),
-    TableSuite(
+    bi_suite(
         "semantic.bi_tag_coverage",
-        key=("tag_code", "home_store_id", "region", "purchase_channel"),
-        accepted={
-            "purchase_channel": BI_PURCHASE_CHANNELS,
-            "tag_code": TAGS,
-            "dimension": TAG_DIMENSIONS,
-        },
+        ("tag_code",),
+        accepted={"tag_code": TAGS, "dimension": TAG_DIMENSIONS},
         ranges=non_negative("customers"),
     ),
     TableSuite("semantic.metricflow_time_spine", key=("date_day",)),
