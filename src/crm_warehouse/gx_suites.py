@@ -310,9 +310,9 @@ SUITES: tuple[TableSuite, ...] = (
         ranges=non_negative("purchases_in_window"),
     ),
     TableSuite(
-        "marts.customer_lifecycle_history",
-        key=("customer_id", "month_end"),
-        not_null=("lifecycle_stage", "phase_code", "activity_level"),
+        "marts.customer_lifecycle_spans",
+        key=("customer_id", "valid_from"),
+        not_null=("lifecycle_stage", "phase_code", "activity_level", "valid_to"),
         accepted={
             "lifecycle_stage": STAGES,
             "phase_code": PHASES,
@@ -349,9 +349,9 @@ SUITES: tuple[TableSuite, ...] = (
         ),
     ),
     TableSuite(
-        "marts.customer_tier_history",
-        key=("customer_id", "month_end"),
-        not_null=("tier_code", "tier_change"),
+        "marts.customer_tier_spans",
+        key=("customer_id", "valid_from"),
+        not_null=("tier_code", "tier_change", "valid_to"),
         accepted={
             "tier_code": TIERS,
             "previous_tier_code": TIERS,
@@ -826,6 +826,14 @@ SUITES: tuple[TableSuite, ...] = (
 
 # The schemas every table of which BI reads and must have a suite.
 BI_SCHEMAS = ("marts", "semantic")
+
+# Views BI reads that store nothing: each expands a validated table (its suite covers
+# the data) to another grain. The month-end histories are their spans on the month-end
+# spine (models/marts/value).
+EXPANSION_VIEWS: dict[str, str] = {
+    "marts.customer_lifecycle_history": "marts.customer_lifecycle_spans",
+    "marts.customer_tier_history": "marts.customer_tier_spans",
+}
 
 
 def suites_by_table() -> dict[str, TableSuite]:

@@ -67,7 +67,7 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
 
     con = duckdb.connect(str(database))
     try:
-        tier_rows = con.execute("select count(*) from marts.customer_tier_history").fetchall()[0][0]
+        tier_rows = con.execute("select count(*) from marts.customer_tier_spans").fetchall()[0][0]
         con.execute(
             """
             -- a duplicated key
@@ -83,11 +83,13 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
             where rowid = (select min(rowid) from marts.kpi_stickiness
                            where repeat_purchase_rate is not null);
             -- half the rows of a mart gone since the first run
-            delete from marts.customer_tier_history where rowid % 2 = 0;
+            delete from marts.customer_tier_spans where rowid % 2 = 0;
             -- every recency score 4 made a 5: score 5 holds about 40%, not 20%
             update marts.customer_rfm set r_score = 5 where r_score = 4;
             -- a new mart nobody wrote a suite for
             create table marts.zz_unvalidated_mart as select 1 as id;
+            -- a view that expands no validated table (the histories are declared)
+            create view marts.zz_unvalidated_view as select 1 as id;
             """
         )
     finally:
@@ -103,7 +105,7 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
         "marts.customer_lifecycle.lifecycle_stage: expect_column_values_to_be_in_set": "'zombie'",
         "marts.fct_order_items.line_amount: expect_column_values_to_be_between": "min -5",
         "marts.kpi_stickiness.repeat_purchase_rate: expect_column_values_to_be_between": "max 1.5",
-        "row counts: expect_column_values_to_be_between": ("marts.customer_tier_history"),
+        "row counts: expect_column_values_to_be_between": ("marts.customer_tier_spans"),
         "schemas marts, semantic: expect_column_values_to_be_in_set": "marts.zz_unvalidated_mart",
         "marts.customer_rfm.share: expect_column_pair_values_a_to_be_greater_than_b": (
             "recency score 5"
@@ -113,8 +115,11 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
         matching = [line for line in failures if line.startswith(f"- {prefix}: ")]
         assert matching, f"no failure {prefix!r} in:\n" + "\n".join(failures)
         assert any(observed in line for line in matching), matching
+    views = [line for line in failures if "views that expand no validated table" in line]
+    assert len(views) == 1 and "marts.zz_unvalidated_view" in views[0], failures
+    assert "history" not in views[0], views
     assert re.search(
-        r"marts\.customer_tier_history: [\d,]+ rows, "
+        r"marts\.customer_tier_spans: [\d,]+ rows, "
         + re.escape(f"{tier_rows:,}")
         + r" at run \S+ \(-(49|50)\.\d%, tolerance \+-20%\)",
         summary,
@@ -125,7 +130,7 @@ def test_a_corrupted_copy_fails_with_a_summary_naming_table_and_column(
     # The failed count is recorded as not accepted: the next run still compares with
     # the first run's count.
     previous = gx_profile.previous_row_counts(duckdb.connect(str(database), read_only=True))
-    assert previous["marts.customer_tier_history"][0] == tier_rows
+    assert previous["marts.customer_tier_spans"][0] == tier_rows
 
 
 def test_an_invalid_tolerance_is_a_clear_error(built: tuple[Path, str], tmp_path: Path) -> None:
