@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from crm_warehouse import faults
 from crm_warehouse.settings import dbt_environment, project_dir
 
 
@@ -92,14 +93,16 @@ def build(
         # then everything else with the tests that read anything beyond staging. The
         # "cautious" indirect selection splits the tests exactly in two: a test reading a
         # staging model and a mart runs in the second step, when the mart exists.
+        full = ["--full-refresh"] if "--full-refresh" in build_args else []
         run_dbt(
-            ["build", "--select", "staging", "--indirect-selection", "cautious"],
+            ["build", "--select", "staging", "--indirect-selection", "cautious", *full],
             database,
             quiet=True,
         )
         results = staging_results.with_name("run_results.json")
         if results.is_file():
             shutil.copyfile(results, staging_results)
+        faults.point("build.staging_built")
         build_args += ["--exclude", "staging", "--indirect-selection", "cautious"]
         as_of = latest_order_date(database)
         if as_of is None:

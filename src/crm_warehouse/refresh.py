@@ -26,6 +26,8 @@ from pathlib import Path
 
 import duckdb
 
+from crm_warehouse import faults
+
 RUNS_TABLE = "audit.refresh_runs"
 RUNS_DDL = f"""
 create table if not exists {RUNS_TABLE} (
@@ -119,18 +121,37 @@ def _swap_in(source: Path, serving: Path, *, keep_previous: bool) -> None:
     beside it, keep the current serving file as the previous one (a hard link, so the
     serving name never disappears), then rename the copy over the serving name."""
     serving.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_copies(serving)
     temporary = serving.with_name(f".{serving.name}.{os.getpid()}.tmp")
     link = serving.with_name(f".{serving.name}.{os.getpid()}.previous.tmp")
     try:
         shutil.copyfile(source, temporary)
+        faults.point("publish.copied")
         if keep_previous and serving.exists():
             link.unlink(missing_ok=True)
             os.link(serving, link)
             os.replace(link, previous_path(serving))
+            faults.point("publish.previous_kept")
         os.replace(temporary, serving)
     finally:
         temporary.unlink(missing_ok=True)
         link.unlink(missing_ok=True)
+
+
+def _remove_abandoned_copies(serving: Path) -> None:
+    """Delete temporary copies a killed publish left beside the serving file (their
+    process is gone); a live publisher's copy is left alone."""
+    prefix = f".{serving.name}."
+    for path in serving.parent.glob(f"{prefix}*.tmp"):
+        pid = path.name[len(prefix) :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def publish(database: Path, serving: Path, *, keep_previous: bool = True) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from crm_warehouse import faults
 from crm_warehouse.contract import EXPORTS, EXPORTS_BY_NAME, ORDER_EXPORTS
 
 from . import manifest
@@ -421,6 +422,7 @@ def _load_file(
     except BaseException:
         con.rollback()
         raise
+    faults.point("ingest.file_committed")
 
 
 def _insert_rows_sql(export, columns: list[str], options: str) -> tuple[str, list[str]]:
