@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from crm_warehouse import faults
+from crm_warehouse.children import die_with_parent
 from crm_warehouse.settings import dbt_environment, project_dir
 
 
@@ -35,7 +36,10 @@ def run_dbt(
         cmd += ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
     if quiet:
         cmd.insert(1, "--quiet")
-    completed = subprocess.run(cmd, env=dbt_environment(database), check=False)
+    # dbt ends with crm: a killed refresh leaves no build running (nor its DuckDB lock)
+    completed = subprocess.run(
+        cmd, env=dbt_environment(database), check=False, preexec_fn=die_with_parent
+    )
     if completed.returncode != 0:
         raise DbtError(f"dbt {args[0]} failed (exit {completed.returncode}); see its output above")
 

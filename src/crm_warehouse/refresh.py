@@ -6,7 +6,9 @@ message naming the holder), ingest the export files not loaded yet, `dbt build`
 warehouse to the serving file BI tools read, atomically (write a temporary copy beside
 it, then rename over the old one: a reader sees the old copy or the new one, never a
 half-written file). Every refresh, failed or not, leaves a run record in
-audit.refresh_runs; a failed refresh exits non-zero and publishes nothing.
+audit.refresh_runs (written when it starts, completed when it ends: one killed on the
+way is marked interrupted by the next); a failed refresh exits non-zero and publishes
+nothing.
 """
 
 from __future__ import annotations
@@ -208,11 +210,24 @@ def dbt_counts(run_results: Path) -> tuple[int, int, int, int]:
     return built, passed, failed, warned
 
 
+INTERRUPTED = (
+    "the refresh ended without finishing (killed, or the machine stopped); "
+    "the next refresh carried on from what it had committed"
+)
+
+
 def write_record(database: Path, record: RunRecord) -> None:
+    """Insert or update the run's record. While a refresh holds the lock, any other
+    record still 'running' belongs to a refresh that died: it is marked interrupted."""
     con = duckdb.connect(str(database))
     try:
         con.execute("create schema if not exists audit")
         con.execute(RUNS_DDL)
+        con.execute(
+            f"update {RUNS_TABLE} set outcome = 'interrupted', error = ? "
+            "where outcome = 'running' and run_id <> ?",
+            [INTERRUPTED, record.run_id],
+        )
         values = asdict(record)
         columns = list(values)
         con.execute(
@@ -245,6 +260,9 @@ def refresh(database: Path, serving: Path | None, steps: Steps, *, full: bool = 
             started_at=datetime.now(UTC).replace(tzinfo=None),
             full_refresh=full,
         )
+        # recorded at the start too: a refresh killed on the way leaves 'running',
+        # which the next one marks interrupted
+        write_record(database, record)
         try:
             result = steps.ingest()
             record.files_loaded = getattr(result, "files_loaded", 0)
@@ -269,8 +287,7 @@ def refresh(database: Path, serving: Path | None, steps: Steps, *, full: bool = 
             record.duration_seconds = round(time.perf_counter() - started, 2)
             if record.outcome == "succeeded" and serving is not None:
                 record.published_to = str(serving)
-            if database.exists():
-                write_record(database, record)
+            write_record(database, record)
         if serving is not None:
             # A refresh that erased someone must not leave a rollback copy holding
             # their data: the previous serving copy is dropped then.

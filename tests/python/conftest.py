@@ -40,9 +40,18 @@ def _keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main_module
 
 
-def run_crm(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run the installed `crm` CLI as a user would."""
-    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="False", GX_ANALYTICS_ENABLED="False")
+def crm_environment(**extra: str) -> dict[str, str]:
+    """The environment `crm` runs in from the tests (plus `extra` variables)."""
+    return dict(
+        os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="False", GX_ANALYTICS_ENABLED="False", **extra
+    )
+
+
+def run_crm(
+    *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `crm` CLI as a user would (`env`: extra environment variables)."""
+    env = crm_environment(**(env or {}))
     completed = subprocess.run(
         [CRM, *args], capture_output=True, text=True, env=env, cwd=PROJECT_DIR, check=False
     )
@@ -58,6 +67,39 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(database), read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def content_hashes(
+    database: Path, schemas: tuple[str, ...], *, skip_columns: tuple[str, ...] = ()
+) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent content hash (md5 of the sorted rows as
+    text, without `skip_columns`) of every table and view in the schemas."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        hashes = {}
+        for schema, name in tables:
+            columns = [
+                f'"{column}"'
+                for (column,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, name],
+                ).fetchall()
+                if column not in skip_columns
+            ]
+            hashes[f"{schema}.{name}"] = con.execute(
+                "select count(*), md5(coalesce(string_agg(row_text, chr(10) order by row_text), "
+                f"'')) from (select ({', '.join(columns)})::varchar as row_text "
+                f'from "{schema}"."{name}")'
+            ).fetchone()
+        return hashes
     finally:
         con.close()
 

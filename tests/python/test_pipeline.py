@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from crm_warehouse.contract import EXPORTS, EXPORTS_BY_NAME
 from crm_warehouse.settings import hash_secret_path
 
-from conftest import query, run_crm
+from conftest import content_hashes, query, run_crm
 
 
 @pytest.fixture(scope="module")
@@ -139,28 +138,6 @@ def test_as_of_defaults_to_latest_order_date(built: tuple[Path, Path, str]) -> N
     assert f"(as of {latest.isoformat()})" in stdout
 
 
-def _content_hashes(database: Path, schemas: tuple[str, ...]) -> dict[str, tuple[int, str]]:
-    """Row count and an order-independent content hash (md5 of the sorted rows as
-    text) of every table in the schemas."""
-    tables = query(
-        database,
-        "select table_schema, table_name from information_schema.tables "
-        f"where table_schema in ({', '.join('?' for _ in schemas)}) order by 1, 2",
-        list(schemas),
-    )
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return {
-            f"{schema}.{name}": con.execute(
-                f"select count(*), md5(coalesce(string_agg(t::varchar, chr(10) "
-                f'order by t::varchar), \'\')) from "{schema}"."{name}" as t'
-            ).fetchone()
-            for schema, name in tables
-        }
-    finally:
-        con.close()
-
-
 def test_two_builds_of_the_same_inputs_are_identical(
     built: tuple[Path, Path, str], tmp_path: Path
 ) -> None:
@@ -173,7 +150,7 @@ def test_two_builds_of_the_same_inputs_are_identical(
     shutil.copy2(hash_secret_path(database), hash_secret_path(again))
     run_crm("run", "--raw-dir", str(raw), "--database", str(again), "--quiet")
     schemas = ("marts", "semantic", "pii")
-    first, second = _content_hashes(database, schemas), _content_hashes(again, schemas)
+    first, second = content_hashes(database, schemas), content_hashes(again, schemas)
     assert len(first) > 40
     assert {name for name in first if first[name] != second.get(name)} == set()
     assert first.keys() == second.keys()

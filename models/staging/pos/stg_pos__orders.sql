@@ -1,11 +1,20 @@
 -- Value checks: macros/staging/checks/pos.sql (staging_spec_pos__orders); every
 -- failed check is listed in audit.staging_rejections.
 {%- set spec = staging_spec_pos__orders() %}
+{{ config(
+    materialized="incremental",
+    unique_key=spec.key_columns,
+    incremental_strategy="delete+insert",
+    on_schema_change="fail",
+    pre_hook="{{ staging_incremental_prepare(staging_spec_pos__orders(), 'order_date', stg_pos__orders_dependent_keys()) }}",
+    post_hook="{{ staging_incremental_finish(staging_spec_pos__orders(), 'order_date') }}",
+) }}
 
 with
 
 source as (
     select * from {{ source('pos', 'orders') }}
+    {{- staging_incremental_filter(spec) }}
 ),
 
 parsed as (
@@ -49,6 +58,12 @@ latest as (
 sales as (
     select order_id from latest
     where order_type = 'sale'
+    {%- if is_incremental() %}
+    union all
+    -- the sales staged before and not re-staged now (their rows are still there)
+    select order_id from {{ this }}
+    where order_type = 'sale'
+    {%- endif %}
 ),
 
 final as (

@@ -34,6 +34,7 @@ import duckdb
 from tqdm import tqdm
 
 from crm_warehouse import faults
+from crm_warehouse.children import die_with_parent
 from crm_warehouse.contract import EXPORTS, EXPORTS_BY_NAME, ORDER_EXPORTS
 
 from . import manifest
@@ -336,9 +337,12 @@ def _prepare_all(jobs: list[FileJob], workers: int) -> Iterator[PreparedFile]:
 
 
 def _lower_priority() -> None:
-    """Worker start-up: yield the CPU to the loading process, the serial step."""
+    """Worker start-up: yield the CPU to the loading process, the serial step, and die
+    with it: a loading process killed outright (SIGKILL, the OOM killer) must not leave
+    workers behind holding its output pipes and temporary files."""
     if hasattr(os, "nice"):
         os.nice(_WORKER_NICENESS)
+    die_with_parent()
 
 
 def _prepared(job: FileJob, get) -> PreparedFile:

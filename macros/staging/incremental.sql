@@ -1,0 +1,143 @@
+{#- Incremental staging of the large, append-mostly exports (orders, order lines,
+    behaviour events, WeCom group events): a nightly refresh re-stages only the records
+    it must, and gives exactly what a full build would.
+
+    A record (the spec's key) is re-staged when
+      - a raw row of it arrived in a file loaded since the model's last build (the
+        file id watermark in audit.staging_watermarks): a new record, or a new version
+        of an old one (restated, however old), or
+      - its staged business date (`date_column`, for models that have one) lies in
+        the lookback window: the last var('staging_lookback_days') days (default 7)
+        before the latest business date of the last build (late-arriving and restated
+        records of recent days), or
+      - it depends on an affected record (`dependent_keys`: SQL over the affected
+        keys, e.g. a POS return whose sale just arrived or changed).
+    Every raw row of such a record, old ones included, is staged again, so version
+    ranking and checks see what a full build sees; the record's old staged row is
+    deleted first, so a record whose newest version is now rejected disappears as it
+    would in a full build.
+
+    Mechanics (per model): the pre-hook staging_incremental_prepare computes the
+    affected keys once, into <model>__affected beside the model, and deletes their
+    staged rows; the model reads only the raw rows of those keys
+    (staging_incremental_filter) and dbt inserts them (delete+insert on the key); the
+    post-hook staging_incremental_finish records the new watermark and drops the key
+    table. All of it runs in the model's transaction: a killed build leaves the last
+    committed state. `--full-refresh` (crm refresh --full) re-stages everything.
+    DuckDB and Postgres; Spark (no DELETE without Delta) needs its own strategy. -#}
+
+{#- The watermark table: one row per incremental staging model. Created by
+    on-run-start. -#}
+{% macro staging_watermarks_ddl() -%}
+    create schema if not exists {{ staging_watermarks_schema() }};
+    create table if not exists {{ staging_watermarks_relation() }} (
+        model_name varchar,
+        max_file_id bigint,
+        max_business_date date,
+        invocation_id varchar,
+        built_at timestamp
+    )
+{%- endmacro %}
+
+{% macro staging_watermarks_schema() -%}
+    {{ generate_schema_name('audit', none) | trim }}
+{%- endmacro %}
+
+{% macro staging_watermarks_relation() -%}
+    {{ staging_watermarks_schema() }}.staging_watermarks
+{%- endmacro %}
+
+{% macro staging_affected_relation() -%}
+    {{ this.schema }}.{{ this.identifier }}__affected
+{%- endmacro %}
+
+{#- The SQL of the affected keys (_key_1, ..., one per spec.key_columns). -#}
+{% macro staging_affected_keys_sql(spec, date_column) -%}
+    {%- set watermark -%}
+        (select max(max_file_id) from {{ staging_watermarks_relation() }} where model_name = '{{ this.identifier }}')
+    {%- endset -%}
+    {%- set latest_date -%}
+        (select max(max_business_date) from {{ staging_watermarks_relation() }} where model_name = '{{ this.identifier }}')
+    {%- endset -%}
+    select
+        {%- for key in spec.key %}
+        {{ key }} as _key_{{ loop.index }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ spec.relation }}
+    where _file_id > coalesce({{ watermark }}, -1)
+    {%- if date_column %}
+    union
+    select
+        {%- for column in spec.key_columns %}
+        {{ column }} as _key_{{ loop.index }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ this }}
+    where {{ date_column }} >= {{ dbt.dateadd('day', -1 * var('staging_lookback_days'), latest_date) }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Pre-hook: the affected keys into <model>__affected (then the keys depending on
+    them, `dependent_keys`, SQL that may read that table), and their staged rows
+    deleted. -#}
+{% macro staging_incremental_prepare(spec, date_column, dependent_keys=none) -%}
+    {%- if is_incremental() %}
+    create or replace table {{ staging_affected_relation() }} as
+    {{ staging_affected_keys_sql(spec, date_column) }};
+    {%- if dependent_keys %}
+    insert into {{ staging_affected_relation() }}
+    {{ dependent_keys }}
+    except
+    select * from {{ staging_affected_relation() }};
+    {%- endif %}
+    delete from {{ this }} as staged
+    where exists (
+        select 1
+        from {{ staging_affected_relation() }} as affected
+        where
+            {%- for column in spec.key_columns %}
+            affected._key_{{ loop.index }} = staged.{{ column }}{{ ' and' if not loop.last }}
+            {%- endfor %}
+    )
+    {%- else %}
+    select 1
+    {%- endif %}
+{%- endmacro %}
+
+{#- In the model's source CTE: only the raw rows of affected keys (incremental runs). -#}
+{% macro staging_incremental_filter(spec) -%}
+    {%- if is_incremental() %}
+    where exists (
+        select 1
+        from {{ staging_affected_relation() }} as affected
+        where
+            {%- for key in spec.key %}
+            affected._key_{{ loop.index }} = {{ key }}{{ ' and' if not loop.last }}
+            {%- endfor %}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook: the watermark of this build (every raw file seen, the latest business
+    date staged), and the key table dropped. -#}
+{% macro staging_incremental_finish(spec, date_column) -%}
+    delete from {{ staging_watermarks_relation() }} where model_name = '{{ this.identifier }}';
+    insert into {{ staging_watermarks_relation() }}
+    select
+        '{{ this.identifier }}',
+        (select max(_file_id) from {{ spec.relation }}),
+        {% if date_column %}(select max({{ date_column }}) from {{ this }}){% else %}cast(null as date){% endif %},
+        '{{ invocation_id }}',
+        {{ dbt.current_timestamp() }};
+    drop table if exists {{ staging_affected_relation() }}
+{%- endmacro %}
+
+
+{#- stg_pos__orders: a return's is_original_order_found depends on its sale, so a
+    return whose sale is re-staged is re-staged too. -#}
+{% macro stg_pos__orders_dependent_keys() -%}
+    select order_id as _key_1
+    from {{ this }}
+    where
+        is_return
+        and original_order_id in (select affected._key_1 from {{ staging_affected_relation() }} as affected)
+{%- endmacro %}
