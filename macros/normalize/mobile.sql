@@ -3,8 +3,16 @@
     0086 or 86 country prefix goes; what is left is valid when it matches
     1[3-9] followed by nine digits and is not a placeholder.
 
-    mobile_quality(expr) says why:  valid | missing | placeholder | invalid
-    normalize_mobile(expr) gives the 11 digits when valid, else null.        -#}
+    mobile_quality(expr) says why:  valid | missing | erased | placeholder | invalid
+    normalize_mobile(expr) gives the 11 digits when valid, the tombstone when
+    erased, else null.
+
+    erased: the erasure step (crm_warehouse/erasure.py) replaced the phone in raw by a
+    tombstone `erased-<16 hex>`. It is kept as it is, an opaque identifier: the
+    records that shared the erased phone still share it, so they stay one
+    (de-identified) customer at the next build. It is never read as digits, so no
+    placeholder or blocklist rule of a real phone applies to it, and models that show
+    or contact a phone skip it (without_tombstone, macros/privacy/tombstones.sql). -#}
 
 {% macro _fullwidth_to_ascii(expr) -%}
     translate({{ expr }}, '０１２３４５６７８９＋－（）　', '0123456789+-() ')
@@ -27,6 +35,7 @@
     {%- set digits = mobile_digits(expr) -%}
     case
         when {{ expr }} is null or trim({{ _fullwidth_to_ascii(expr) }}) = '' then 'missing'
+        when {{ is_erasure_tombstone(expr) }} then 'erased'
         when lower(trim({{ _fullwidth_to_ascii(expr) }})) in (
             {%- for w in words %}'{{ w }}'{{ ", " if not loop.last }}{% endfor -%}
         ) then 'placeholder'
@@ -45,5 +54,6 @@
 {% macro normalize_mobile(expr) -%}
     case
         when ({{ mobile_quality(expr) }}) = 'valid' then {{ mobile_digits(expr) }}
+        when {{ is_erasure_tombstone(expr) }} then trim({{ expr }})
     end
 {%- endmacro %}

@@ -26,11 +26,15 @@
     end
 {%- endmacro %}
 
-{#- Email: trimmed, lower case; null unless it looks like local@domain.tld. -#}
+{#- Email: trimmed, lower case; null unless it looks like local@domain.tld. An
+    erasure tombstone (`erased-<16 hex>`, see normalize_mobile) is kept as it is: an
+    opaque identifier that still links the records which shared the erased email,
+    never an address (models that show or contact an email skip it). -#}
 {% macro normalize_email(expr) -%}
     {%- set cleaned = "lower(" ~ regexp_replace_all(_fullwidth_to_ascii(expr), '[[:space:]]+', '') ~ ")" -%}
     case
         when {{ regexp_full_match(cleaned, '[^@]+@[^@.]+([.][^@.]+)+') }} then {{ cleaned }}
+        when {{ is_erasure_tombstone(expr) }} then trim({{ expr }})
     end
 {%- endmacro %}
 

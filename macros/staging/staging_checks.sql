@@ -21,7 +21,8 @@
                     unnested elements (see `elements`)
       key           SQL expressions over raw columns: the record's key (the partition
                     of version_rank in the audit models; shown as record_key)
-      key_pii       true when the key holds personal data: record_key is its hash
+      key_pii       true when the key holds personal data: record_key is its keyed
+                    hash (staging_pii_key)
       key_columns   the staging model's typed columns holding the same key values
                     (its version_rank partition)
       newest_first  SQL expression over raw columns whose largest value is the newest
@@ -153,9 +154,19 @@
     {{ return(spec.elements is defined and spec.elements is not none) }}
 {%- endmacro %}
 
-{#- The record's key as text (parts joined by |, a null part blank); its hash when the
-    key holds personal data (spec key_pii: a send's recipient phone, a consent's
-    identifier value), so that no audit row quotes it. -#}
+{#- A surrogate key over text that holds personal data (a send's recipient phone, a
+    consent's identifier value): the first 32 hex digits (an md5's length) of its
+    keyed hash, HMAC-SHA256 keyed by the warehouse secret, so nobody holding the phone
+    can recompute the key. Used for such models' ids and for their audit record_key
+    (the same value for the same parts). -#}
+{% macro staging_pii_key(text_expr) -%}
+    substr({{ keyed_hash(text_expr) }}, 1, 32)
+{%- endmacro %}
+
+{#- The record's key as text (parts joined by |, a null part blank); its keyed hash
+    (staging_pii_key) when the key holds personal data (spec key_pii: a send's
+    recipient phone, a consent's identifier value), so that no audit row quotes it or
+    a plain hash of it. -#}
 {% macro staging_record_key(spec) -%}
     {%- set parts = [] -%}
     {%- for k in spec.key -%}
@@ -164,7 +175,7 @@
     {%- endfor -%}
     {%- set key_text = dbt.concat(parts) if parts | length > 1 else parts[0] -%}
     {%- if spec.key_pii is defined and spec.key_pii -%}
-        {{ dbt.hash(key_text) }}
+        {{ staging_pii_key(key_text) }}
     {%- else -%}
         {{ key_text }}
     {%- endif -%}
@@ -253,6 +264,7 @@
     select
         _file_id,
         _source_line,
+        -- tie-break: _file_id, _source_line unique (a raw row is one line of one file)
         row_number() over (
             partition by {% for k in spec.key %}_key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}
             order by

@@ -3,6 +3,7 @@
     then the file loaded last, then the line further down the file. A staging model
     keeps the rows where this rank is 1. -#}
 {% macro version_rank(partition_by, newest_first=none) -%}
+    -- tie-break: _file_id, _source_line unique (a raw row is one line of one file)
     row_number() over (
         partition by {{ partition_by }}
         order by

@@ -13,10 +13,12 @@
             {{ key_column }},
             {%- for column in value_columns %}
             {{ column }},
+            -- tie-break: month_end unique (one row per key_column and month_end: the contract)
             lag({{ column }}) over (
                 partition by {{ key_column }} order by month_end asc
             ) as previous_{{ column }},
             {%- endfor %}
+            -- tie-break: month_end unique (one row per key_column and month_end: the contract)
             lag(month_end) over (
                 partition by {{ key_column }} order by month_end asc
             ) as previous_month_end,
@@ -52,6 +54,7 @@
             {%- endfor %}
             valid_from,
             last_month_end,
+            -- tie-break: valid_from unique (span starts are distinct month ends of a key)
             lead(valid_from) over (
                 partition by {{ key_column }} order by valid_from asc
             ) as next_valid_from

@@ -54,9 +54,12 @@ final as (
     select
         unioned.node_id,
         profiled.identifier_type,
-        case profiled.identifier_type
-            when 'mobile' then {{ mask_mobile('profiled.identifier_value') }}
-            when 'email' then {{ mask_email('profiled.identifier_value') }}
+        case
+            -- an erasure tombstone is opaque, not personal: shown as it is, never as
+            -- a masked phone or email
+            when {{ is_erasure_tombstone('profiled.identifier_value') }} then profiled.identifier_value
+            when profiled.identifier_type = 'mobile' then {{ mask_mobile('profiled.identifier_value') }}
+            when profiled.identifier_type = 'email' then {{ mask_email('profiled.identifier_value') }}
             else substr(profiled.identifier_value, 1, 4) || '****'
         end as identifier_masked,
         unioned.quarantine_kind,

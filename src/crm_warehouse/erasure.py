@@ -36,20 +36,28 @@ longer derivable from the identifier without the secret). A *contact* column
 (a phone or email that may be someone else's: a receiver's phone, a checkout phone)
 holding an erased value loses that value only; the rest of that row is another
 person's. Rows are never deleted: amounts, dates, stores, stages stay, so orders,
-revenue and KPIs still count the erased person as an anonymous customer.
+revenue and KPIs still count the erased person as a de-identified customer.
 
 Replacements. In ``raw`` an identifier becomes a tombstone ``erased-<16 hex>``, the
 same for one value everywhere in one pass (so a re-exported record still
 de-duplicates, an order still finds its member card and keys stay unique); the token
 is an MD5 of the position (table, file, line, column) where the value was first met,
 so it is deterministic for the same inputs, and nothing the warehouse keeps leads
-from the person (or the keyed hash it remembers) to it. Staging normalises
-tombstones to null phones and emails and keeps them as opaque account keys: the next
-build stitches the erased person's records into a de-identified customer. In the
-other schemas identifiers take the same tombstone (or null), personal columns null;
-an erased customer's key (an MD5 of one of their identifiers, see int_customer_keys)
-is replaced everywhere by a new key derived from the tombstones, and retired keys
-merged into it (audit.customer_id_changes) too. Each erasure request's own
+from the person (or the keyed hash it remembers) to it. Staging keeps tombstones as
+opaque identifiers, in account-key columns and in phone and email columns alike
+(mobile_quality ``erased``; macros/privacy/tombstones.sql), so the next build links
+the records that shared an erased value as before: the erased person's records,
+orders linked by the erased phone alone included, stitch into one de-identified
+customer. A tombstone is never shown, masked, hashed for BI, contacted, or matched by
+a placeholder or blocklist rule (hub limits still apply). Staging, scrubbed in place,
+takes the same tombstones as raw, in phone and email columns too (their quality flag
+``erased``), i.e. what a rebuild from the scrubbed raw rows would stage, so a record
+that is not staged again stays linked. In the other schemas identifiers take the
+same tombstone (or null), phones, emails and other personal columns null (a
+restricted or BI phone column never holds a tombstone); an erased customer's key
+('c_' + a keyed hash of one of their identifiers, see int_customer_keys) is replaced
+everywhere by a new key derived from the tombstones (keyed the same way), and
+retired keys merged into it (audit.customer_id_changes) too. Each erasure request's own
 ``identifier_value`` becomes ``erased-hmac:<keyed hash>`` so the controller can still
 answer "was my request carried out?" for a person who gives the identifier again.
 
@@ -96,9 +104,10 @@ MULTI_CONTACT_COLUMN = re.compile(r"^(?:.*_)?mobiles$")
 CUSTOMER_KEY_COLUMN = re.compile(r"^(?:.*_)?customer_id$")
 #: Identity-graph ids (hashes of identifiers, or the smallest one of a cluster).
 NODE_COLUMN = re.compile(r"^(?:.*_)?(?:node_id|cluster_id|component_id|unit_id|account_id)$")
-#: Keys that models derive by hashing identifiers (md5 of external_userid, of a
-#: recipient's phone, of a consent's identifier...): re-keyed in the person's rows with
-#: a salt derived from the secret (consistent across tables and builds).
+#: Keys that models derive by hashing identifiers (an md5 of external_userid, a keyed
+#: hash of a recipient's phone or of a consent's identifier...): re-keyed in the
+#: person's rows with a salt derived from the secret (consistent across tables and
+#: builds), so not even a keyed hash of the identifier stays in them.
 DERIVED_KEY_COLUMN = re.compile(
     r"^(?:contact_id|contact_remark_mobile_id|send_id|consent_record_id)$"
 )
@@ -130,6 +139,11 @@ BOOKKEEPING_TABLES = {
 REQUESTS_TABLE_SUFFIX = "erasure_requests"
 #: The landing schema: export rows with their file and line (tombstones, not nulls).
 RAW_SCHEMA = "raw"
+#: Staging keeps tombstones as opaque identifiers (phones and emails too): scrubbed in
+#: place, it takes what a rebuild from the scrubbed raw rows would stage.
+STAGING_SCHEMA = "staging"
+#: The quality flag staging gives a phone that is a tombstone (mobile_quality).
+TOMBSTONE_QUALITY = "erased"
 TOMBSTONE_PREFIX = "erased-"
 REQUEST_MARKER_PREFIX = "erased-hmac:"
 FREE_TEXT_TOMBSTONE = "[erased: personal data removed]"
@@ -228,6 +242,18 @@ class TableColumns:
             and "_source_file" in self.all_columns
             and "_source_line" in self.all_columns
         )
+
+    @property
+    def keeps_tombstones(self) -> bool:
+        """Raw and staging hold a tombstone where a phone or email was erased; every
+        other schema holds null there (a restricted or BI phone column never holds
+        one)."""
+        return self.is_raw or self.schema == STAGING_SCHEMA
+
+    def quality_of(self, column: str) -> str | None:
+        """The staging quality flag of a phone column (mobile -> mobile_quality)."""
+        name = column + "_quality"
+        return name if self.schema == STAGING_SCHEMA and name in self.all_columns else None
 
     @property
     def file_id_column(self) -> str | None:
@@ -644,12 +670,14 @@ def _scrub_table(
             # tombstone when the value was replaced in raw, else null
             sets.append(f"{quote(c)} = {_token_or_null('t.' + quote(c))}")
         for c in t.contact:
-            if t.is_raw:
-                sets.append(f"{quote(c)} = {_token_or_null('t.' + quote(c))}")
-            else:  # what staging makes of a tombstone phone or email
+            if t.keeps_tombstones:
+                sets += _contact_sets(t, c)
+            else:  # a phone or email column outside raw and staging never holds one
                 sets.append(f"{quote(c)} = null")
         for c in t.multi:
-            sets.append(f"{quote(c)} = {_multi_replace('t.' + quote(c), False, t.is_raw)}")
+            sets.append(
+                f"{quote(c)} = {_multi_replace('t.' + quote(c), False, t.keeps_tombstones)}"
+            )
         for c in t.customer:
             sets.append(f"{quote(c)} = {_new_customer('t.' + quote(c))}")
         for c in t.derived:
@@ -671,20 +699,35 @@ def _scrub_table(
     not_hit = f"t.rowid not in (select rid from erasure_hits where tbl = {i})"
     where = f"({_file_filter(t, since_file_id)}) and {not_hit}"
     for c in t.contact:
-        value = _token_or_null("t." + quote(c)) if t.is_raw else "null"
+        sets = _contact_sets(t, c) if t.keeps_tombstones else [f"{quote(c)} = null"]
         changed += _changed(
             con,
-            f"update {t.qualified} as t set {quote(c)} = {value} "
+            f"update {t.qualified} as t set {', '.join(sets)} "
             f"where {where} and {_contact_predicate(t, c, since_file_id)}",
         )
     for c in t.multi:
         changed += _changed(
             con,
             f"update {t.qualified} as t set {quote(c)} = "
-            f"{_multi_replace('t.' + quote(c), True, t.is_raw)} from erasure_token_map as tm "
-            f"where {where} and {_multi_predicate(c)}",
+            f"{_multi_replace('t.' + quote(c), True, t.keeps_tombstones)} "
+            f"from erasure_token_map as tm where {where} and {_multi_predicate(c)}",
         )
     return int(changed)
+
+
+def _contact_sets(t: TableColumns, c: str) -> list[str]:
+    """SET clauses replacing a phone or email by its tombstone (null when the value was
+    not replaced in raw); in staging its quality flag becomes `erased` with it, as
+    mobile_quality gives a tombstone."""
+    token = _token_or_null("t." + quote(c))
+    sets = [f"{quote(c)} = {token}"]
+    quality = t.quality_of(c)
+    if quality:
+        sets.append(
+            f"{quote(quality)} = case when {token} is not null then '{TOMBSTONE_QUALITY}' "
+            f"else t.{quote(quality)} end"
+        )
+    return sets
 
 
 def _changed(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -743,9 +786,16 @@ def _scrub(
 
 
 def _assign_new_customer_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Erased customers' new keys, from the tombstones of their identifiers."""
+    """Erased customers' new keys, from the tombstones of their identifiers: 'c_' and
+    16 hex digits, like int_customer_keys' keys, and keyed like them (HMAC-SHA256 with
+    the warehouse secret; needs erasure_key), so not even someone who could recompute a
+    tombstone from an old export's file and line can find the de-identified customer."""
+    new_id = _hmac_sql(
+        "'customer|' || anchor || '|' || "
+        "cast(row_number() over (partition by anchor order by old_id) as varchar)"
+    )
     con.execute(
-        """
+        f"""
         create or replace temp table erasure_customers as
         with anchors as (
             select
@@ -759,8 +809,7 @@ def _assign_new_customer_keys(con: duckdb.DuckDBPyConnection) -> None:
         )
         select
             old_id,
-            'c_' || substr(md5('erased-customer|' || anchor || '|' || cast(row_number()
-                over (partition by anchor order by old_id) as varchar)), 1, 16) as new_id
+            'c_' || substr({new_id}, 1, 16) as new_id
         from anchors
         """
     )

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from crm_warehouse import erasure
 from crm_warehouse.settings import hash_secret_path
 
 from conftest import query, run_crm
@@ -353,14 +354,12 @@ def test_orders_still_count(steps: Steps) -> None:
     assert (customers, anonymous) == (1, 0)
 
 
-def test_rebuild_keeps_every_order_and_makes_only_phone_linked_ones_anonymous(
-    steps: Steps,
-) -> None:
-    """After the rebuild from the scrubbed exports, the member's orders linked by their
-    card or WeChat account still belong to a (de-identified) customer; an order linked
-    by the erased phone alone is now anonymous, exactly those (the member's, and those of
-    the person erased in step 1: stitched orders whose staged record, scrubbed in place,
-    holds no identifier any more)."""
+def test_rebuild_keeps_every_order_with_its_customer(steps: Steps) -> None:
+    """After the rebuild from the scrubbed exports no order became anonymous: staging
+    keeps a tombstone as an opaque identifier, so the member's orders linked by the
+    erased phone alone still reach their (de-identified) customer, and so do the
+    orders of the person erased in step 1 (stitched orders whose staged record,
+    scrubbed in place, held no identifier any more until the rebuild)."""
     anonymous = "select order_key from marts.fct_orders where is_anonymous"
     before = {key for (key,) in query(steps.first, anonymous)}
     after = {key for (key,) in query(steps.reloaded, anonymous)}
@@ -371,20 +370,72 @@ def test_rebuild_keeps_every_order_and_makes_only_phone_linked_ones_anonymous(
             "select f.order_key from marts.fct_orders as f "
             "inner join staging.stg_pos__orders as o on f.channel = 'store' "
             "and f.order_id = o.order_id where not f.is_anonymous "
-            "and o.member_card_no is null and o.mobile is null",
+            "and o.member_card_no is null "
+            "and (o.mobile is null or o.mobile_quality = 'erased')",
         )
     }
-    assert erased_in_step_1.isdisjoint(steps.subject.phone_only_orders)
-    assert after - before == steps.subject.phone_only_orders | erased_in_step_1
-    assert before <= after
+    assert erased_in_step_1 and erased_in_step_1.isdisjoint(steps.subject.phone_only_orders)
+    assert after == before
+    # the member's phone-only orders: one customer, not the member's old key
+    keys = sorted(steps.subject.phone_only_orders)
+    customers = query(
+        steps.reloaded,
+        "select distinct customer_id from marts.fct_orders "
+        "where order_key in (select unnest(?::varchar[]))",
+        [keys],
+    )
+    assert len(customers) == 1 and customers[0][0] != steps.subject.customer_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="staging turns a tombstone phone into null, so an order linked by the erased "
-    "phone alone becomes anonymous at the next build and leaves the customer KPIs; needs "
-    "staging to keep tombstones as opaque identifiers (see the erasure README section)",
-)
+def test_tombstones_link_records_but_are_never_contact_points(steps: Steps) -> None:
+    """A tombstone phone stays in staging as an opaque identifier (quality erased) and
+    links records; it is never a customer's mobile or email, masked, keyed or
+    contacted, and the de-identified customer may not be contacted on any channel."""
+    database = steps.reloaded
+    keys = sorted(steps.subject.phone_only_orders)
+    # staged as the tombstone: scrubbed in place (erase) and rebuilt from raw alike
+    for staged_in in (steps.erased, steps.reloaded):
+        staged = query(
+            staged_in,
+            "select distinct o.mobile_quality, "
+            "regexp_full_match(o.mobile, 'erased-[0-9a-f]{16}') "
+            "from staging.stg_pos__orders as o inner join marts.fct_orders as f "
+            "on f.channel = 'store' and f.order_id = o.order_id "
+            "where f.order_key in (select unnest(?::varchar[]))",
+            [keys],
+        )
+        assert staged == [("erased", True)], staged_in.name
+    leaks = query(
+        database,
+        "select count(*) filter (where starts_with(mobile, 'erased-') "
+        "or starts_with(email, 'erased-')) from pii.customer_contacts",
+    ) + query(
+        database,
+        "select count(*) filter (where starts_with(mobile_masked, 'era') "
+        "or starts_with(email_masked, 'e***') and email_masked not like '%@%') "
+        "from marts.dim_customers",
+    )
+    assert leaks == [(0,), (0,)]
+    [(customer_id,)] = query(
+        database,
+        "select distinct customer_id from marts.fct_orders where order_key = ?",
+        [keys[0]],
+    )
+    [row] = query(
+        database,
+        "select mobile_masked, mobile_key, email_masked, email_key from marts.dim_customers "
+        "where customer_id = ?",
+        [customer_id],
+    )
+    assert row == (None, None, None, None)
+    reasons = query(
+        database,
+        "select distinct blocked_reason from marts.audience_contact_list where customer_id = ?",
+        [customer_id],
+    )
+    assert reasons == [("erased",)]
+
+
 def test_customer_kpis_unchanged_after_rebuild(steps: Steps) -> None:
     kpi = "select sum(net_revenue), sum(orders) from marts.kpi_stickiness"
     assert query(steps.reloaded, kpi) == query(steps.first, kpi)
@@ -483,3 +534,37 @@ def test_unknown_phone_was_nowhere_before(steps: Steps) -> None:
         "select customers_erased from audit.erasure_log where request_id = ?",
         [UNKNOWN_REQUEST],
     ) == [(0,)]
+
+
+def test_erased_customers_new_keys_are_keyed_hashes_of_their_tombstones() -> None:
+    """An erased customer's new key is 'c_' + 16 hex digits (the format of
+    int_customer_keys) of HMAC-SHA256 under the warehouse secret of
+    'erased|customer|<anchor tombstone>|<n>' (n numbers the customers sharing an anchor
+    by old key; 'none' when no tombstone), recomputed here with Python's hmac."""
+    secret = "test-secret-0123456789"
+    con = duckdb.connect()
+    erasure._install_key(con, secret)
+    con.execute(
+        "create temp table erasure_customer_groups as select * from (values "
+        "('c_a', 'c_a'), ('c_b', 'c_b'), ('c_c', 'c_c')) as t (old_id, group_id)"
+    )
+    con.execute(
+        "create temp table erasure_values_by_customer as select * from (values "
+        "('c_a', 'v1'), ('c_b', 'v1')) as t (customer_id, v)"
+    )
+    con.execute(
+        "create temp table erasure_tokens as select * from (values "
+        "('v1', 'erased-0123456789abcdef')) as t (v, token)"
+    )
+    erasure._assign_new_customer_keys(con)
+    got = dict(con.execute("select old_id, new_id from erasure_customers").fetchall())
+
+    def key(anchor: str, n: int) -> str:
+        text = f"erased|customer|{anchor}|{n}".encode()
+        return "c_" + hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()[:16]
+
+    assert got == {
+        "c_a": key("erased-0123456789abcdef", 1),
+        "c_b": key("erased-0123456789abcdef", 2),
+        "c_c": key("none", 1),
+    }

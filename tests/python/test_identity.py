@@ -7,7 +7,10 @@ customers of the first run, to check key stability and the change log.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -248,6 +251,34 @@ def test_bi_models_carry_no_raw_phone(first_run) -> None:
         "select distinct length(mobile_key) from marts.dim_customers where mobile_key is not null",
     )
     assert keys == [(64,)]
+
+
+def test_customer_keys_are_keyed_hashes_of_the_founding_identifier(first_run) -> None:
+    """A new customer's key is 'c_' + the first 16 hex digits of HMAC-SHA256, keyed by
+    the warehouse secret, of '<type>:<value>' of its founding identifier (seen first,
+    then by type and value): recomputed here with Python's hmac module. Nobody
+    holding the phone can recompute it without the secret (a plain md5 would do)."""
+    _, database, _ = first_run
+    secret = (
+        os.environ.get("CRM_HASH_SECRET")
+        or database.with_name(database.name + ".hash-secret").read_text().strip()
+    ).encode()
+    members: dict[str, list[tuple[bool, str, str, str]]] = {}
+    for customer_id, kind, value, first_seen_at in query(
+        database,
+        "select customer_id, identifier_type, identifier_value, cast(first_seen_at as varchar) "
+        "from pii.customer_identity_map",
+    ):
+        members.setdefault(customer_id, []).append(
+            (first_seen_at is None, first_seen_at or "", kind, value)
+        )
+    assert len(members) > 5
+    for customer_id, identifiers in members.items():
+        _, _, kind, value = min(identifiers)
+        founder = f"{kind}:{value}"
+        keyed = hmac.new(secret, founder.encode(), hashlib.sha256).hexdigest()
+        assert customer_id == "c_" + keyed[:16], founder
+        assert customer_id != "c_" + hashlib.md5(founder.encode()).hexdigest()[:16]
 
 
 def test_keys_survive_a_refresh_and_the_older_key_wins_a_merge(first_run) -> None:

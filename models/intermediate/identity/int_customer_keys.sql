@@ -17,7 +17,10 @@
       was seen first);
     - when a cluster splits, the part holding most of its identifiers keeps the key;
     - any other cluster gets a new key derived from its founding identifier (the one
-      seen first), so a rebuild from scratch gives the same keys to the same people.
+      seen first), so a rebuild from scratch gives the same keys to the same people:
+      'c_' + the first 16 hex digits of keyed_hash('<type>:<value>') (HMAC-SHA256
+      keyed by the warehouse secret, so nobody holding a phone number can recompute
+      the key; the same secret gives the same keys).
     customer_id_changes logs every merge and split with the run that made it. -#}
 
 with int_identity_clusters as (
@@ -77,6 +80,7 @@ key_homes as (
         customer_id,
         cluster_id,
         key_founded_at,
+        -- tie-break: cluster_id unique per customer_id (key_overlaps groups by both)
         row_number() over (
             partition by customer_id
             order by shared_nodes desc, cluster_id asc
@@ -90,6 +94,7 @@ kept_keys as (
         cluster_id,
         customer_id,
         key_founded_at,
+        -- tie-break: customer_id unique per cluster_id (a key has one home: home_rank = 1)
         row_number() over (
             partition by cluster_id
             order by key_founded_at, customer_id
@@ -104,6 +109,7 @@ founders as (
         identifier_type,
         identifier_value,
         first_seen_at,
+        -- tie-break: identifier_type, identifier_value unique per cluster_id (one node each)
         row_number() over (
             partition by cluster_id
             order by first_seen_at nulls last, identifier_type, identifier_value
@@ -115,8 +121,8 @@ new_keys as (
     select
         founders.cluster_id,
         founders.first_seen_at as key_founded_at,
-        'c_' || substr({{ dbt.hash("founders.identifier_type || ':' || founders.identifier_value") }}, 1, 16) as plain_key,
-        'c_' || substr({{ dbt.hash("founders.identifier_type || ':' || founders.identifier_value || ':' || cast(founders.cluster_id as " ~ dbt.type_string() ~ ")") }}, 1, 16) as salted_key
+        'c_' || substr({{ keyed_hash("founders.identifier_type || ':' || founders.identifier_value") }}, 1, 16) as plain_key,
+        'c_' || substr({{ keyed_hash("founders.identifier_type || ':' || founders.identifier_value || ':' || cast(founders.cluster_id as " ~ dbt.type_string() ~ ")") }}, 1, 16) as salted_key
     from founders
     left join kept_keys
         on

@@ -4,6 +4,8 @@
     - mobile: the registered mobile of the card updated last, then of the mall
       account updated last (a weak phone never becomes the customer's mobile);
     - email: the mall account updated last with one;
+    - an erasure tombstone in place of a mobile or email (staging keeps it as an
+      opaque identifier) is never the customer's mobile or email;
     - gender, birth date, baby birth date: the card updated last with a value;
     - home store: where the customer's first card was issued, else the store of most
       of their WeCom contacts;
@@ -105,18 +107,18 @@ card_attributes_ranked as (
     select
         customer_id,
         member_name,
-        mobile,
+        {{ without_tombstone('mobile') }} as mobile,
         gender,
         birth_date,
         baby_birth_date,
         home_store_id,
         registered_at,
-        row_number() over (partition by customer_id order by case when member_name is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as name_rank,
-        row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as mobile_rank,
-        row_number() over (partition by customer_id order by case when gender is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as gender_rank,
-        row_number() over (partition by customer_id order by case when birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as birth_rank,
-        row_number() over (partition by customer_id order by case when baby_birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as baby_rank,
-        row_number() over (partition by customer_id order by registered_at asc, member_card_no asc) as first_rank
+        row_number() over (partition by customer_id order by case when member_name is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as name_rank,  -- tie-break: member_card_no unique per customer_id (a card is one node)
+        row_number() over (partition by customer_id order by case when {{ without_tombstone('mobile') }} is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as mobile_rank,  -- tie-break: member_card_no unique per customer_id (a card is one node)
+        row_number() over (partition by customer_id order by case when gender is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as gender_rank,  -- tie-break: member_card_no unique per customer_id (a card is one node)
+        row_number() over (partition by customer_id order by case when birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as birth_rank,  -- tie-break: member_card_no unique per customer_id (a card is one node)
+        row_number() over (partition by customer_id order by case when baby_birth_date is null then 1 else 0 end asc, updated_at desc, registered_at desc, member_card_no asc) as baby_rank,  -- tie-break: member_card_no unique per customer_id (a card is one node)
+        row_number() over (partition by customer_id order by registered_at asc, member_card_no asc) as first_rank  -- tie-break: member_card_no unique per customer_id (a card is one node)
     from cards
 ),
 
@@ -137,11 +139,11 @@ card_attributes as (
 mall_attributes_ranked as (
     select
         customer_id,
-        mobile,
-        email,
+        {{ without_tombstone('mobile') }} as mobile,
+        {{ without_tombstone('email') }} as email,
         registered_at,
-        row_number() over (partition by customer_id order by case when mobile is null then 1 else 0 end asc, updated_at desc, openid asc) as mobile_rank,
-        row_number() over (partition by customer_id order by case when email is null then 1 else 0 end asc, updated_at desc, openid asc) as email_rank
+        row_number() over (partition by customer_id order by case when {{ without_tombstone('mobile') }} is null then 1 else 0 end asc, updated_at desc, openid asc) as mobile_rank,  -- tie-break: openid unique per customer_id (an account is one node)
+        row_number() over (partition by customer_id order by case when {{ without_tombstone('email') }} is null then 1 else 0 end asc, updated_at desc, openid asc) as email_rank  -- tie-break: openid unique per customer_id (an account is one node)
     from mall_accounts
 ),
 
@@ -168,8 +170,8 @@ contact_attributes_ranked as (
         contact_name,
         store_id,
         added_at,
-        row_number() over (partition by customer_id order by case when contact_name is null then 1 else 0 end asc, added_at desc, contact_id asc) as name_rank,
-        row_number() over (partition by customer_id order by case when store_id is null then 1 else 0 end asc, store_contacts desc, added_at asc, contact_id asc) as store_rank
+        row_number() over (partition by customer_id order by case when contact_name is null then 1 else 0 end asc, added_at desc, contact_id asc) as name_rank,  -- tie-break: contact_id unique per customer_id (stg_wecom__contacts key)
+        row_number() over (partition by customer_id order by case when store_id is null then 1 else 0 end asc, store_contacts desc, added_at asc, contact_id asc) as store_rank  -- tie-break: contact_id unique per customer_id (stg_wecom__contacts key)
     from contacts_counted
 ),
 
@@ -204,7 +206,7 @@ top_delivery_province_ranked as (
     select
         customer_id,
         province,
-        row_number() over (partition by customer_id order by orders desc, last_ordered_at desc, province asc) as province_rank
+        row_number() over (partition by customer_id order by orders desc, last_ordered_at desc, province asc) as province_rank  -- tie-break: province unique per customer_id (grouped by both)
     from delivery_provinces
 ),
 

@@ -5,7 +5,10 @@
                mall profile mobile, mall profile email);
     weak       a contact point typed by someone else (checkout phone, receiver phone,
                a guide's remark phone).
-    Only valid, normalised values arrive here (staging nulls placeholders). -#}
+    Only valid, normalised values arrive here (staging nulls placeholders), and
+    erasure tombstones (`erased-<16 hex>`, macros/privacy/tombstones.sql) as opaque
+    values of their column's type and role, so records that shared an erased value
+    stay linked. -#}
 
 with stg_pos__members as (
     select * from {{ ref('stg_pos__members') }}

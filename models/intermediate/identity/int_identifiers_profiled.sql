@@ -1,7 +1,8 @@
 {#- One row per distinct identifier: its graph node, what it was seen on, and whether
     it may link records (and, for a member card, the name it is registered to, which
     the stitching phases compare). An identifier does not link when it is
-    - blocklisted: it matches the seed identity_identifier_blocklist;
+    - blocklisted: it matches the seed identity_identifier_blocklist (an erasure
+      tombstone never does);
     - a hub: a mobile or email carried by more distinct accounts of one kind than
       var identity_hub_max_accounts allows (a guide's phone typed on many contacts),
       or by more orders in one calendar quarter than var
@@ -101,6 +102,8 @@ with_unionids as (
 ),
 
 blocklisted as (
+    -- an erasure tombstone (macros/privacy/tombstones.sql) is no phone or email: no
+    -- rule about real values applies to it (hub limits, which count accounts, do)
     select
         profiled.node_id,
         min(blocklist.reason) as blocklist_reason
@@ -108,6 +111,7 @@ blocklisted as (
     inner join identity_identifier_blocklist as blocklist
         on
             profiled.identifier_type = blocklist.identifier_type
+            and not {{ is_erasure_tombstone('profiled.identifier_value') }}
             and (
                 (blocklist.match_type = 'exact' and profiled.identifier_value = blocklist.value_pattern)
                 or (

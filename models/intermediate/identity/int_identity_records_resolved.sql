@@ -20,6 +20,8 @@ candidates as (
         occurrences.identifier_role,
         occurrences.node_id,
         clusters.cluster_id,
+        -- tie-break: node_id unique per record_node_id (a record carries an identifier
+        -- once; a node has one cluster)
         row_number() over (
             partition by occurrences.record_node_id
             order by

@@ -38,6 +38,7 @@ cumulated as (
     select
         refund_days.order_key,
         refund_days.refund_date,
+        -- tie-break: refund_date unique per order_key (refund_days groups by both)
         sum(refund_days.refund_amount) over (
             partition by refund_days.order_key
             order by refund_days.refund_date asc

@@ -61,6 +61,9 @@ applicable as (
 latest_per_identifier as (
     select
         *,
+        -- tie-break: recorded_at, is_granted, recorded_channel unique per identifier_type,
+        -- identifier_value, channel (with the identifier they are the parts of the
+        -- staged key consent_record_id; the channel join adds one row per record)
         row_number() over (
             partition by customer_id, identifier_type, identifier_value, channel
             order by recorded_at desc, is_granted asc, recorded_channel asc

@@ -70,7 +70,9 @@ contact_channels as (
 
 {# Erased: a pending request names one of the customer's identifiers, or the erasure
    step (crm_warehouse/erasure.py) has already replaced their identifiers by tombstones
-   ("erased-..."): a de-identified customer is never contactable. #}
+   ("erased-..."): a de-identified customer is never contactable. Only their own
+   identifiers count: a tombstone placed as a weak link (a phone someone typed on
+   another person's order) was someone else's number. #}
 requested_erasures as (
     select customer_identity_map.customer_id
     from stg_privacy__erasure_requests as requests
@@ -86,7 +88,9 @@ requested_erasures as (
 tombstoned as (
     select customer_id
     from customer_identity_map
-    where identifier_value like 'erased-%'
+    where
+        {{ is_erasure_tombstone('identifier_value') }}
+        and placed_by in ('account', 'registered')
 ),
 
 erased_customers as (

@@ -48,6 +48,7 @@ candidates as (
         sends.variant,
         sends.is_control,
         sends.sent_at,
+        -- tie-break: send_id unique per order_key (keys of sends and of purchases)
         row_number() over (
             partition by purchases.order_key
             order by sends.sent_at desc, sends.send_id desc

@@ -75,6 +75,8 @@ candidates as (
 best_rules as (
     select
         *,
+        -- tie-break: antecedent_category unique per customer_id, recommended_category
+        -- (one rule per antecedent and consequent; bought categories are distinct)
         row_number() over (
             partition by customer_id, recommended_category
             order by confidence desc, lift desc, antecedent_category asc
@@ -90,6 +92,7 @@ ranked as (
         confidence,
         lift,
         support,
+        -- tie-break: recommended_category unique per customer_id (rule_rank = 1)
         row_number() over (
             partition by customer_id
             order by confidence desc, lift desc, recommended_category asc

@@ -60,6 +60,7 @@ group_stores as (
     select
         group_chat_id,
         store_id,
+        -- tie-break: store_id unique per group_chat_id (group_store_votes groups by both)
         row_number() over (
             partition by group_chat_id order by joiners desc, store_id asc
         ) as store_rank

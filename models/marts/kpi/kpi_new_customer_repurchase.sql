@@ -33,6 +33,7 @@ ranked as (
         customer_id,
         channel,
         order_date,
+        -- tie-break: order_key unique (fct_orders' key)
         row_number() over (
             partition by customer_id order by order_date asc, ordered_at asc, order_key asc
         ) as purchase_rank,

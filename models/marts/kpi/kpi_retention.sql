@@ -26,6 +26,7 @@ sequenced as (
     select
         customer_id,
         order_date,
+        -- tie-break: order_date unique per customer_id (buyer_days is distinct)
         lead(order_date) over (
             partition by customer_id order by order_date asc
         ) as next_purchase_date

@@ -84,9 +84,11 @@ sequenced as (
         customer_id,
         order_month,
         purchases,
+        -- tie-break: order_month unique per customer_id (customer_months groups by both)
         lag(order_month) over (
             partition by customer_id order by order_month asc
         ) as previous_month,
+        -- tie-break: order_month unique per customer_id (customer_months groups by both)
         lead(order_month) over (
             partition by customer_id order by order_month asc
         ) as next_month,

@@ -180,6 +180,8 @@ preferences_ranked as (
         preference_code,
         preference_value,
         units * 1.0 / sum(units) over (partition by customer_id, preference_code) as unit_share,
+        -- tie-break: preference_value unique per customer_id, preference_code (grouped
+        -- by all three)
         row_number() over (
             partition by customer_id, preference_code
             order by units desc, preference_value asc

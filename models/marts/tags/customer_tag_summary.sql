@@ -34,6 +34,8 @@ labelled as (
             when 'band' then tag_definitions.label_en || ': ' || coalesce(tag_bands.label_en, customer_tags.tag_value)
             else tag_definitions.label_en || ': ' || customer_tags.tag_value
         end as label_en,
+        -- tie-break: tag_code unique per customer_id (customer_tags' grain; one
+        -- definition and at most one band per tag and value)
         row_number() over (
             partition by customer_tags.customer_id
             order by tag_definitions.guide_priority asc, tag_definitions.tag_code asc

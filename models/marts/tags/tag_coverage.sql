@@ -36,6 +36,7 @@ values_ranked as (
         tag_code,
         tag_value,
         customers,
+        -- tie-break: tag_value unique per tag_code (value_counts groups by both)
         row_number() over (partition by tag_code order by customers desc, tag_value asc) as value_rank
     from value_counts
 ),

@@ -149,16 +149,19 @@ running as (
     select
         customer_months.customer_id,
         customer_months.month_end,
+        -- tie-break: month_end unique per customer_id (the dense month-end grid)
         min(monthly_purchases.first_order_date) over (
             partition by customer_months.customer_id
             order by customer_months.month_end asc
             rows between unbounded preceding and current row
         ) as first_purchase_date,
+        -- tie-break: month_end unique per customer_id (the dense month-end grid)
         max(monthly_purchases.last_order_date) over (
             partition by customer_months.customer_id
             order by customer_months.month_end asc
             rows between unbounded preceding and current row
         ) as last_purchase_date,
+        -- tie-break: month_end unique per customer_id (the dense month-end grid)
         sum(coalesce(monthly_purchases.sales, 0)) over (
             partition by customer_months.customer_id
             order by customer_months.month_end asc

@@ -81,11 +81,13 @@ running as (
     select
         customer_months.customer_id,
         customer_months.month_end,
+        -- tie-break: month_end unique per customer_id (the dense month-end grid)
         sum(coalesce(payments.paid_amount, 0) - coalesce(refunds_recorded.refund_amount, 0)) over (
             partition by customer_months.customer_id
             order by customer_months.month_end asc
             rows between unbounded preceding and current row
         ) as lifetime_spend,
+        -- tie-break: month_end unique per customer_id (the dense month-end grid)
         sum(coalesce(payments.paid_amount, 0)) over (
             partition by customer_months.customer_id
             order by customer_months.month_end asc
@@ -164,6 +166,7 @@ with_previous as (
         trailing_12m_spend,
         valid_from,
         valid_to,
+        -- tie-break: valid_from unique per customer_id (spans: one per customer and start)
         lag(tier_rank) over (partition by customer_id order by valid_from asc) as previous_tier_rank
     from spans
     where tier_rank is not null

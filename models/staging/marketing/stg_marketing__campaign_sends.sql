@@ -2,7 +2,9 @@
 -- time. A re-export of the same send (e.g. once it was opened) supersedes the earlier.
 -- Value checks: macros/staging/checks/marketing.sql
 -- (staging_spec_marketing__campaign_sends, whose key is the parts hashed into
--- send_id); every failed check is listed in audit.staging_rejections.
+-- send_id); every failed check is listed in audit.staging_rejections. The parts hold
+-- the recipient's phone, so send_id is a keyed hash (staging_pii_key): nobody holding
+-- a phone number can recompute it without the warehouse secret.
 {%- set spec = staging_spec_marketing__campaign_sends() %}
 
 with
@@ -37,7 +39,7 @@ typed as (
 keyed as (
     select
         *,
-        {{ dbt.hash(dbt.concat([
+        {{ staging_pii_key(dbt.concat([
             'campaign_id', "'|'",
             "coalesce(recipient_mobile, recipient_mobile_text, '')", "'|'",
             "coalesce(recipient_unionid, '')", "'|'",

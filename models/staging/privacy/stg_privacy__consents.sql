@@ -2,7 +2,8 @@
 -- for a person and channel (the latest) is decided downstream, not here.
 -- Value checks: macros/staging/checks/privacy.sql (staging_spec_privacy__consents,
 -- whose key is the parts hashed into consent_record_id); every failed check is listed
--- in audit.staging_rejections.
+-- in audit.staging_rejections. The parts hold a phone, email or unionid, so
+-- consent_record_id is a keyed hash (staging_pii_key).
 {%- set spec = staging_spec_privacy__consents() %}
 
 with
@@ -33,7 +34,7 @@ typed as (
 keyed as (
     select
         *,
-        {{ dbt.hash(dbt.concat([
+        {{ staging_pii_key(dbt.concat([
             "coalesce(identifier_type, '')", "'|'",
             "coalesce(identifier_value, '')", "'|'",
             "coalesce(channel, '')", "'|'",
