@@ -685,8 +685,8 @@ INGEST_CASES: tuple[Case, ...] = (
     Case(
         "unterminated-quote-runs-to-end",
         "pos__orders",
-        "A quote opened and never closed, with no quote after it: every record below "
-        "it should still load (today they are one rejection, see the test's xfail).",
+        "A quote opened and never closed, with no quote after it: its line alone is "
+        "rejected, every record below it still loads.",
         lambda: lines(
             ORDERS,
             order("HUE1"),

@@ -119,18 +119,7 @@ def manifest_row(database: Path, source_file: str) -> dict | None:
 # ------------------------------------------------------------------ ingestion, per case
 
 #: Cases whose right outcome ingestion does not give yet, and why.
-KNOWN_GAPS = {
-    "unterminated-quote-runs-to-end": (
-        "ingest/readers.py: a quote opened and never closed, with no quote after it, runs "
-        "to the end of the file; the csv module reports 'unexpected end of data' and the "
-        "whole span is one rejected record (raw_text cut at 2,000 characters), so the good "
-        "records below it are not loaded. Rejecting that line alone and reading the next "
-        "ones again, as is done when a later quote ends the span, fixes it, but "
-        "tests/python/test_ingest.py pins today's result "
-        "(test_plain_line_shortcut_agrees_with_the_csv_module, line 16; "
-        "test_row_accounting_balances_for_every_file, b.csv): change them together"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def cases(*groups: tuple[Case, ...]) -> list:

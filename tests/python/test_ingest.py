@@ -487,7 +487,7 @@ def test_row_accounting_balances_for_every_file(raw: Path, db: Path) -> None:
         ("pos/order_items/bad_header.csv", 2, 0, 2, True),
         ("pos/order_items/i.csv", 3, 2, 1, True),
         ("pos/orders/a.csv", 2, 1, 1, True),
-        ("pos/orders/b.csv", 1, 0, 1, True),
+        ("pos/orders/b.csv", 2, 0, 2, True),
         ("pos/orders/empty.csv", 0, 0, 0, True),
     ]
     # and the manifest's counts are the rows really in the tables
@@ -503,9 +503,16 @@ def test_row_accounting_balances_for_every_file(raw: Path, db: Path) -> None:
             db, "SELECT count(*) FROM audit.rejected_rows WHERE file_id = ?", [file_id]
         ) == [(rejected,)]
     reason = query(
-        db, "SELECT reason FROM audit.rejected_rows WHERE source_file = 'pos/orders/b.csv'"
+        db,
+        "SELECT line_number, reason FROM audit.rejected_rows "
+        "WHERE source_file = 'pos/orders/b.csv' ORDER BY 1",
     )
-    assert reason == [("malformed CSV: unexpected end of data (record spans lines 2-3)",)]
+    # the quote runs to the end of the file: its line alone is rejected, the next one
+    # is read again (and fails on its own)
+    assert reason == [
+        (2, UNCLOSED.format(start=2, end=3)),
+        (3, "expected 11 fields, found 2"),
+    ]
     reasons = query(
         db,
         "SELECT line_number, reason FROM audit.rejected_rows "
@@ -692,6 +699,12 @@ def test_progress_bar_only_when_asked(raw: Path, db: Path, capfd) -> None:
 # ----------------------------------------------------------------------------- readers
 
 
+UNCLOSED = (
+    "malformed CSV: a quote opened on this line is not closed on it (the record would run "
+    "over lines {start}-{end} and does not fit the header, or runs to the end of the "
+    "file); only this line is rejected"
+)
+
 TRICKY_CSV = (
     "order_no,line_no,sku\r\n"
     "A,1,plain\r\n"
@@ -739,17 +752,20 @@ def test_plain_line_shortcut_agrees_with_the_csv_module() -> None:
         (7, ["E", "5", "nul\x00byte"]),
         (8, ["F", "6", "ideographic\u3000space"]),
         (14, ["I", "9", "after blanks"]),
+        # the quote opened on line 16 runs to the end of the file: only its line is
+        # rejected, the line below it is read again
+        (17, ["L", "12", "swallowed"]),
     ]
     assert [(line, reason) for line, reason, _ in rejects] == [
         (9, "malformed CSV: ',' expected after '\"'"),
         (10, "expected 3 fields, found 2"),
         (11, "missing key: order_no, line_no"),
         (15, "malformed CSV: carriage return inside an unquoted field"),
-        (16, "malformed CSV: unexpected end of data (record spans lines 16-17)"),
+        (16, UNCLOSED.format(start=16, end=17)),
     ]
     assert stats.columns == ["order_no", "line_no", "sku"]
     assert stats.missing_columns == ["quantity", "unit_price", "line_amount"]
-    assert (stats.records_read, stats.rows, stats.rejected, stats.blank_lines) == (12, 7, 5, 2)
+    assert (stats.records_read, stats.rows, stats.rejected, stats.blank_lines) == (13, 8, 5, 2)
 
 
 def test_mostly_quoted_file_switches_to_the_csv_module() -> None:

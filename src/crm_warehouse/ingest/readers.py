@@ -243,8 +243,8 @@ def read_csv_records(
         reason = take_bad(start, start)
         problem = (
             f"malformed CSV: a quote opened on this line is not closed on it (the record "
-            f"would run over lines {start}-{end} and does not fit the header); only this "
-            "line is rejected"
+            f"would run over lines {start}-{end} and does not fit the header, or runs to "
+            "the end of the file); only this line is rejected"
         )
         rejected(start, start, f"{reason}; {problem}" if reason else problem)
 
@@ -457,10 +457,11 @@ def read_csv_records(
 
 def _swallowed(row: list[str] | None, error: object, fits: Callable[[list[str]], bool]) -> bool:
     """Whether a record parsed over several lines is an unclosed quote's doing: it
-    fails (an error other than reaching the end of the file, or a field count that
-    does not fit the header)."""
+    fails (any error, reaching the end of the file inside the quote included: a quote
+    that runs to the end would otherwise take every record below it along), or its
+    field count does not fit the header."""
     if error is not None:
-        return not str(error).startswith("unexpected end of data")
+        return True
     return row is not None and not fits(row)
 
 
