@@ -25,11 +25,6 @@ general; the rule here is a practical, honest one. A window passes when
    window reads). The annotation is a reviewed claim; the test checks that it exists
    and that it names what the window really orders and partitions by.
 
-A window in a file this test's author could not edit at the time (work in progress
-of another change) may carry its annotation here instead, in EXTERNAL_TIE_BREAKS,
-checked the same way; each entry must still match a window, and belongs inline in its
-file when the file is next edited.
-
 Everything else fails, naming file, line and what is missing. The model and macro
 files are read (not compiled SQL), so windows built by macros are checked once, where
 they are written; Jinja in a window is opaque text, and an ORDER BY item inside
@@ -76,15 +71,6 @@ IMPORT_CTE = re.compile(
     r"(?:'[^']*'\s*,\s*)?'(\w+)'\s*\)\s*\}\}",
     re.IGNORECASE,
 )
-
-
-#: (file, function, ORDER BY columns) -> the annotation the window would carry inline.
-#: Checked like an inline one. The claims, checked by reading the models:
-#: the value histories' grids hold one row per customer and month end (customers x
-#: int_month_ends; payments, refunds_recorded and monthly_purchases grouped by
-#: customer and month end), month_end_spans' relation one row per key and month end
-#: (its documented contract) and its span starts are distinct month ends of a key.
-EXTERNAL_TIE_BREAKS: dict[tuple[str, str, tuple[str, ...]], str] = {}
 
 
 @dataclass
@@ -388,17 +374,10 @@ def check_text(
     path: str,
     text: str,
     keys: dict[str, list[set[str]]] | None = None,
-    external: dict[tuple[str, str, tuple[str, ...]], str] | None = None,
-    used: set[tuple[str, str, tuple[str, ...]]] | None = None,
 ) -> list[str]:
     imports = import_ctes(text)
     found = []
     for window in find_windows(path, text):
-        entry = (path, window.function, tuple(c or "<expr>" for c in window.order))
-        if external and entry in external and not window.annotation_lines:
-            window.annotation_lines = ["-- " + external[entry]]
-            if used is not None:
-                used.add(entry)
         found += problems(window, imports, keys or {})
     return found
 
@@ -413,12 +392,9 @@ def sql_files() -> list[Path]:
 def test_every_order_sensitive_window_has_a_complete_tie_break() -> None:
     keys = declared_unique_keys()
     found: list[str] = []
-    used: set[tuple[str, str, tuple[str, ...]]] = set()
     for path in sql_files():
         text = path.read_text(encoding="utf-8")
-        found += check_text(str(path.relative_to(PROJECT)), text, keys, EXTERNAL_TIE_BREAKS, used)
-    stale = sorted(set(EXTERNAL_TIE_BREAKS) - used)
-    found += [f"EXTERNAL_TIE_BREAKS entry {entry} matches no window any more" for entry in stale]
+        found += check_text(str(path.relative_to(PROJECT)), text, keys)
     assert found == [], "\n".join(found)
 
 
