@@ -1,13 +1,16 @@
 {#- Compacts a monthly history to spans: `relation` holds one row per `key_column` and
-    month_end on a dense month-end grid (no gaps between a key's first and last month
-    end); consecutive month ends whose `value_columns` are all equal (null equals null)
-    become one row with valid_from (the span's first month end) and valid_to (its last).
+    month_end, either on a dense month-end grid (no gaps between a key's first and last
+    month end) or, with `last_month_end` (a column of `relation`: the history's last
+    month end), only at the month ends where the values may change (they hold until the
+    key's next row, the last row's until last_month_end); consecutive rows whose
+    `value_columns` are all equal (null equals null) become one row with valid_from (the
+    span's first month end) and valid_to (its last).
     Returns the key, the value columns, valid_from and valid_to; a history of months in
     which the values change a few times a year becomes a few rows per key instead of one
     per month. Two window passes: one over the monthly rows, one over the span starts.
     The inverse is a join to the month-end spine on month_end between valid_from and
     valid_to. -#}
-{% macro month_end_spans(relation, key_column, value_columns) -%}
+{% macro month_end_spans(relation, key_column, value_columns, last_month_end=none) -%}
     with flagged as (
         select
             {{ key_column }},
@@ -22,7 +25,11 @@
             lag(month_end) over (
                 partition by {{ key_column }} order by month_end asc
             ) as previous_month_end,
+            {%- if last_month_end %}
+            {{ last_month_end }} as last_month_end,
+            {%- else %}
             max(month_end) over (partition by {{ key_column }}) as last_month_end,
+            {%- endif %}
             month_end
         from {{ relation }}
     ),

@@ -10,3 +10,10 @@
         else cast({{ dbt.dateadd('month', '-1 * (' ~ months ~ ')', date_expr) }} as date)
     end
 {%- endmacro %}
+
+
+{#- The month end `months` months after the month end `month_end_expr` (negative:
+    before); every month end maps to a month end (2024-02-29 plus 12 is 2025-02-28). -#}
+{% macro shift_month_end(month_end_expr, months) -%}
+    cast({{ dbt.last_day(dbt.dateadd('month', months, month_end_expr), 'month') }} as date)
+{%- endmacro %}

@@ -5,10 +5,12 @@
     and last purchase dates (valid_from to valid_to). customer_lifecycle_history is its
     month-end view. Point in time: the stage at month end M sees only orders placed and
     refunds recorded on or before M (a sale counts from its order date until the day its
-    refunds reach the amount paid). Set-based, no loop over months: running window
-    aggregates over each customer's dense month-end grid from their first purchase; the
-    months before it (prospect) are one span without a window. One row per customer_id
-    and valid_from. -#}
+    refunds reach the amount paid). Set-based, no loop over months and no dense month
+    grid: the inputs of the stage change only in the month a sale is placed, the month
+    it leaves the window (W months later) or is fully refunded, and 2W and 4W months
+    after it (silent, sleeping, lost), so the stage is computed at those months (and the
+    month the customer was first known) from running sums of the changes, and holds
+    until the next. One row per customer_id and valid_from. -#}
 
 {%- set window = var('lifecycle_default_window') %}
 
@@ -30,6 +32,7 @@ lifecycle_stages as (
 
 purchase_months as (
     -- sales grouped by the month they were placed and the month they stopped counting
+    -- (a sale fully refunded in the month it was placed never counts at a month end)
     select
         customer_id,
         cast({{ dbt.last_day('order_date', 'month') }} as date) as purchase_month_end,
@@ -44,31 +47,22 @@ purchase_months as (
     group by 1, 2, 3
 ),
 
-customers_with_ended_sales as (
-    -- the few customers with a sale fully refunded by D: their past month ends need
-    -- the exact point-in-time join below
-    select distinct customer_id
-    from purchase_months
-    where ended_month_end is not null
-),
-
-monthly_purchases as (
+purchase_events as (
     select
         customer_id,
         purchase_month_end,
-        min(first_order_date) as first_order_date,
-        max(last_order_date) as last_order_date,
-        sum(sales) as sales
+        ended_month_end,
+        first_order_date,
+        last_order_date,
+        sales,
+        {{ shift_month_end('purchase_month_end', window) }} as window_exit_month_end
     from purchase_months
-    group by 1, 2
 ),
 
-first_purchase_months as (
-    select
-        customer_id,
-        min(purchase_month_end) as first_purchase_month_end
-    from monthly_purchases
-    group by 1
+window_multiples as (
+    select 2 as multiple
+    union all
+    select 4 as multiple
 ),
 
 known_customers as (
@@ -78,164 +72,182 @@ known_customers as (
     from int_customers_golden
 ),
 
-customers as (
-    -- the first month of each customer's dense grid: their first purchase month
-    -- (purchases before the first known month are not in the history, as the grid
-    -- starts there); customers with a fully refunded sale start at the first known
-    -- month (exact join below)
-    select
-        known.customer_id,
-        known.first_known_month_end,
-        ended.customer_id is not null as has_ended_sales,
-        firsts.first_purchase_month_end is not null as has_purchases,
-        case
-            when
-                ended.customer_id is null
-                and firsts.first_purchase_month_end > known.first_known_month_end
-                then firsts.first_purchase_month_end
-            else known.first_known_month_end
-        end as grid_start_month_end
-    from known_customers as known
-    left join first_purchase_months as firsts
-        on known.customer_id = firsts.customer_id
-    left join customers_with_ended_sales as ended
-        on known.customer_id = ended.customer_id
-),
-
 last_month as (
     select max(month_end) as last_month_end
     from int_month_ends
 ),
 
-prospect_spans as (
-    -- the months before the dense grid (or every month, without a purchase): prospect
+events as (
+    -- a sale enters the window in its month; sales never fully refunded give the
+    -- running first and last purchase dates (the others are joined below)
     select
-        customers.customer_id,
-        'prospect' as lifecycle_stage,
-        0 as purchases_in_window,
-        cast(null as date) as first_purchase_date,
-        cast(null as date) as last_purchase_date,
-        customers.first_known_month_end as valid_from,
+        customer_id,
+        purchase_month_end as month_end,
+        sales as window_change,
+        case when ended_month_end is null then first_order_date end as first_order_date,
+        case when ended_month_end is null then last_order_date end as last_order_date
+    from purchase_events
+    union all
+    -- it leaves the window W months later, or when fully refunded if that is earlier
+    select
+        customer_id,
         case
-            when customers.has_purchases
-                then cast({{ dbt.last_day(dbt.dateadd('month', -1, 'customers.grid_start_month_end'), 'month') }} as date)
-            else last_month.last_month_end
-        end as valid_to
-    from customers
-    cross join last_month
+            when ended_month_end < window_exit_month_end then ended_month_end
+            else window_exit_month_end
+        end as month_end,
+        -sales as window_change,
+        cast(null as date) as first_order_date,
+        cast(null as date) as last_order_date
+    from purchase_events
+    union all
+    -- fully refunded after leaving the window: first and last purchase dates change
+    select
+        customer_id,
+        ended_month_end as month_end,
+        0 as window_change,
+        cast(null as date) as first_order_date,
+        cast(null as date) as last_order_date
+    from purchase_events
+    where ended_month_end > window_exit_month_end
+    union all
+    -- 2W and 4W months after it (while it counts): silent, sleeping, lost
+    select
+        purchase_events.customer_id,
+        {{ shift_month_end('purchase_events.purchase_month_end', 'multiples.multiple * ' ~ window) }} as month_end,
+        0 as window_change,
+        cast(null as date) as first_order_date,
+        cast(null as date) as last_order_date
+    from purchase_events
+    cross join window_multiples as multiples
     where
-        not customers.has_ended_sales
-        and (
-            not customers.has_purchases
-            or customers.grid_start_month_end > customers.first_known_month_end
-        )
-        and customers.first_known_month_end <= last_month.last_month_end
+        purchase_events.ended_month_end is null
+        or purchase_events.ended_month_end
+        > {{ shift_month_end('purchase_events.purchase_month_end', 'multiples.multiple * ' ~ window) }}
+    union all
+    -- the history starts in the month the customer was first known
+    select
+        customer_id,
+        first_known_month_end as month_end,
+        0 as window_change,
+        cast(null as date) as first_order_date,
+        cast(null as date) as last_order_date
+    from known_customers
 ),
 
-customer_months as (
+monthly_changes as (
     select
-        customers.customer_id,
-        customers.has_ended_sales,
-        month_ends.month_end
-    from customers
-    inner join int_month_ends as month_ends
-        on customers.grid_start_month_end <= month_ends.month_end
-    where customers.has_purchases or customers.has_ended_sales
+        events.customer_id,
+        events.month_end,
+        sum(events.window_change) as window_change,
+        min(events.first_order_date) as first_order_date,
+        max(events.last_order_date) as last_order_date
+    from events
+    cross join last_month
+    where events.month_end <= last_month.last_month_end
+    group by 1, 2
 ),
 
 running as (
-    -- every other customer: running aggregates over their dense month-end grid, linear
-    -- in customer-months (the W months ending at M are the current row and W - 1 before)
+    -- as of each month with a change: purchases in the window, and first and last
+    -- purchase dates of the sales never fully refunded
     select
-        customer_months.customer_id,
-        customer_months.month_end,
-        -- tie-break: month_end unique per customer_id (the dense month-end grid)
-        min(monthly_purchases.first_order_date) over (
-            partition by customer_months.customer_id
-            order by customer_months.month_end asc
+        customer_id,
+        month_end,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        sum(window_change) over (
+            partition by customer_id
+            order by month_end asc
             rows between unbounded preceding and current row
-        ) as first_purchase_date,
-        -- tie-break: month_end unique per customer_id (the dense month-end grid)
-        max(monthly_purchases.last_order_date) over (
-            partition by customer_months.customer_id
-            order by customer_months.month_end asc
+        ) as purchases_in_window,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        min(first_order_date) over (
+            partition by customer_id
+            order by month_end asc
             rows between unbounded preceding and current row
-        ) as last_purchase_date,
-        -- tie-break: month_end unique per customer_id (the dense month-end grid)
-        sum(coalesce(monthly_purchases.sales, 0)) over (
-            partition by customer_months.customer_id
-            order by customer_months.month_end asc
-            rows between {{ window - 1 }} preceding and current row
-        ) as purchases_in_window
-    from customer_months
-    left join monthly_purchases
-        on
-            customer_months.customer_id = monthly_purchases.customer_id
-            and customer_months.month_end = monthly_purchases.purchase_month_end
-    where not customer_months.has_ended_sales
+        ) as kept_first_date,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        max(last_order_date) over (
+            partition by customer_id
+            order by month_end asc
+            rows between unbounded preceding and current row
+        ) as kept_last_date
+    from monthly_changes
 ),
 
-exact as (
+refunded_sales as (
+    select * from purchase_events
+    where ended_month_end is not null
+),
+
+refunded_sales_counting as (
+    -- sales later fully refunded, at the months they still count in (p <= M < end)
     select
-        customer_months.customer_id,
-        customer_months.month_end,
-        min(purchase_months.first_order_date) as first_purchase_date,
-        max(purchase_months.last_order_date) as last_purchase_date,
-        sum(
-            case
-                when purchase_months.purchase_month_end > {{ shift_months_back('customer_months.month_end', window) }}
-                    then purchase_months.sales
-                else 0
-            end
-        ) as purchases_in_window
-    from customer_months
-    left join purchase_months
+        running.customer_id,
+        running.month_end,
+        min(refunded_sales.first_order_date) as first_order_date,
+        max(refunded_sales.last_order_date) as last_order_date
+    from running
+    inner join refunded_sales
         on
-            customer_months.customer_id = purchase_months.customer_id
-            and customer_months.month_end >= purchase_months.purchase_month_end
-            and (
-                purchase_months.ended_month_end is null
-                or customer_months.month_end < purchase_months.ended_month_end
-            )
-    where customer_months.has_ended_sales
+            running.customer_id = refunded_sales.customer_id
+            and running.month_end >= refunded_sales.purchase_month_end
+            and running.month_end < refunded_sales.ended_month_end
     group by 1, 2
 ),
 
 as_of_month_end as (
-    select * from running
-    union all
-    select * from exact
+    select
+        running.customer_id,
+        running.month_end,
+        running.purchases_in_window,
+        case
+            when refunded.first_order_date is null then running.kept_first_date
+            when running.kept_first_date is null then refunded.first_order_date
+            when refunded.first_order_date < running.kept_first_date then refunded.first_order_date
+            else running.kept_first_date
+        end as first_purchase_date,
+        case
+            when refunded.last_order_date is null then running.kept_last_date
+            when running.kept_last_date is null then refunded.last_order_date
+            when refunded.last_order_date > running.kept_last_date then refunded.last_order_date
+            else running.kept_last_date
+        end as last_purchase_date
+    from running
+    inner join known_customers as known
+        on running.customer_id = known.customer_id
+    left join refunded_sales_counting as refunded
+        on
+            running.customer_id = refunded.customer_id
+            and running.month_end = refunded.month_end
+    where running.month_end >= known.first_known_month_end
 ),
 
 staged as (
     select
-        customer_id,
+        as_of_month_end.customer_id,
         {{ lifecycle_stage(
-            'first_purchase_date',
-            'last_purchase_date',
-            'coalesce(purchases_in_window, 0)',
-            'month_end',
+            'as_of_month_end.first_purchase_date',
+            'as_of_month_end.last_purchase_date',
+            'as_of_month_end.purchases_in_window',
+            'as_of_month_end.month_end',
             window
         ) }} as lifecycle_stage,
-        coalesce(purchases_in_window, 0) as purchases_in_window,
-        first_purchase_date,
-        last_purchase_date,
-        month_end
+        as_of_month_end.purchases_in_window,
+        as_of_month_end.first_purchase_date,
+        as_of_month_end.last_purchase_date,
+        as_of_month_end.month_end,
+        last_month.last_month_end
     from as_of_month_end
-),
-
-dense_spans as (
-    {{ month_end_spans(
-        'staged',
-        'customer_id',
-        ['lifecycle_stage', 'purchases_in_window', 'first_purchase_date', 'last_purchase_date']
-    ) }}
+    cross join last_month
 ),
 
 spans as (
-    select * from dense_spans
-    union all
-    select * from prospect_spans
+    {{ month_end_spans(
+        'staged',
+        'customer_id',
+        ['lifecycle_stage', 'purchases_in_window', 'first_purchase_date', 'last_purchase_date'],
+        last_month_end='last_month_end'
+    ) }}
 ),
 
 final as (

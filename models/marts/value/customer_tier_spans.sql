@@ -4,8 +4,11 @@
     to valid_to); months in which the customer holds no tier are in no span.
     customer_tier_history is its month-end view. Point in time: spend as of month end M
     counts sales placed and refunds recorded on or before M; the trailing 12 months as
-    of M are the 12 calendar months ending at M. Set-based, no loop over months: running
-    sums of monthly payments and refunds over each customer's dense month-end grid.
+    of M are the 12 calendar months ending at M. Set-based, no loop over months and no
+    dense month grid: spend changes only in the months a sale is paid or a refund is
+    recorded and in the months they leave the trailing 12 months, so running sums of
+    those changes, one row per customer and month with a change, give the spend of
+    every month end up to the next change.
     previous_tier_code and tier_change describe the span's first month end: the tier
     held at the latest earlier month end that had one (first when none). One row per
     customer_id and valid_from. -#}
@@ -48,114 +51,140 @@ refunds as (
     group by 1, 2, 3
 ),
 
-refunds_recorded as (
+events as (
+    -- how each month changes the spend as of its month end: a payment adds to both
+    -- bases and leaves the trailing 12 months 12 months later; a refund recorded
+    -- takes from lifetime spend, and from the trailing 12 months while its sale is in
+    -- them (from the month recorded to the month the sale leaves)
+    select
+        customer_id,
+        month_end,
+        paid_amount as lifetime_change,
+        paid_amount as trailing_change
+    from payments
+    union all
+    select
+        customer_id,
+        {{ shift_month_end('month_end', 12) }} as month_end,
+        0 as lifetime_change,
+        -paid_amount as trailing_change
+    from payments
+    union all
     select
         customer_id,
         refund_month_end as month_end,
-        sum(refund_amount) as refund_amount
+        -refund_amount as lifetime_change,
+        case
+            when refund_month_end < {{ shift_month_end('order_month_end', 12) }} then -refund_amount
+            else 0
+        end as trailing_change
     from refunds
-    group by 1, 2
-),
-
-first_months as (
+    union all
     select
         customer_id,
-        min(month_end) as first_month_end
-    from payments
-    group by 1
+        {{ shift_month_end('order_month_end', 12) }} as month_end,
+        0 as lifetime_change,
+        refund_amount as trailing_change
+    from refunds
+    where refund_month_end < {{ shift_month_end('order_month_end', 12) }}
 ),
 
-customer_months as (
+last_month as (
+    select max(month_end) as last_month_end
+    from int_month_ends
+),
+
+monthly_changes as (
     select
-        first_months.customer_id,
-        month_ends.month_end
-    from first_months
-    inner join int_month_ends as month_ends
-        on first_months.first_month_end <= month_ends.month_end
+        events.customer_id,
+        events.month_end,
+        sum(events.lifetime_change) as lifetime_change,
+        sum(events.trailing_change) as trailing_change
+    from events
+    cross join last_month
+    where events.month_end <= last_month.last_month_end
+    group by 1, 2
 ),
 
 running as (
-    -- linear in customer-months: lifetime spend is the running sum of payments minus
-    -- refunds recorded; the trailing 12 months' payments are the current row and the
-    -- 11 before (the grid is dense)
     select
-        customer_months.customer_id,
-        customer_months.month_end,
-        -- tie-break: month_end unique per customer_id (the dense month-end grid)
-        sum(coalesce(payments.paid_amount, 0) - coalesce(refunds_recorded.refund_amount, 0)) over (
-            partition by customer_months.customer_id
-            order by customer_months.month_end asc
+        customer_id,
+        month_end,
+        lifetime_change,
+        trailing_change,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        sum(lifetime_change) over (
+            partition by customer_id
+            order by month_end asc
             rows between unbounded preceding and current row
         ) as lifetime_spend,
-        -- tie-break: month_end unique per customer_id (the dense month-end grid)
-        sum(coalesce(payments.paid_amount, 0)) over (
-            partition by customer_months.customer_id
-            order by customer_months.month_end asc
-            rows between 11 preceding and current row
-        ) as trailing_12m_paid
-    from customer_months
-    left join payments
-        on
-            customer_months.customer_id = payments.customer_id
-            and customer_months.month_end = payments.month_end
-    left join refunds_recorded
-        on
-            customer_months.customer_id = refunds_recorded.customer_id
-            and customer_months.month_end = refunds_recorded.month_end
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        sum(trailing_change) over (
+            partition by customer_id
+            order by month_end asc
+            rows between unbounded preceding and current row
+        ) as trailing_12m_spend,
+        min(month_end) over (partition by customer_id) as first_month_end
+    from monthly_changes
 ),
 
-trailing_refunds as (
-    -- refunds recorded by M of sales placed in the 12 months ending at M (few rows)
+span_starts as (
+    -- a month whose changes cancel out continues the span before it
     select
-        customer_months.customer_id,
-        customer_months.month_end,
-        sum(refunds.refund_amount) as refund_amount
-    from customer_months
-    inner join refunds
-        on
-            customer_months.customer_id = refunds.customer_id
-            and customer_months.month_end >= refunds.refund_month_end
-            and customer_months.month_end < cast({{ dbt.last_day(dbt.dateadd('month', 12, 'refunds.order_month_end'), 'month') }} as date)
-    group by 1, 2
-),
-
-spend as (
-    select
-        running.customer_id,
-        running.month_end,
-        running.lifetime_spend,
-        running.trailing_12m_paid - coalesce(trailing_refunds.refund_amount, 0) as trailing_12m_spend
+        customer_id,
+        lifetime_spend,
+        trailing_12m_spend,
+        month_end as valid_from
     from running
-    left join trailing_refunds
-        on
-            running.customer_id = trailing_refunds.customer_id
-            and running.month_end = trailing_refunds.month_end
+    where
+        month_end = first_month_end
+        or lifetime_change != 0
+        or trailing_change != 0
+),
+
+with_next as (
+    select
+        customer_id,
+        lifetime_spend,
+        trailing_12m_spend,
+        valid_from,
+        -- tie-break: valid_from unique per customer_id (a month of running above)
+        lead(valid_from) over (partition by customer_id order by valid_from asc) as next_valid_from
+    from span_starts
+),
+
+spend_spans as (
+    select
+        with_next.customer_id,
+        with_next.lifetime_spend,
+        with_next.trailing_12m_spend,
+        with_next.valid_from,
+        coalesce(
+            {{ shift_month_end('with_next.next_valid_from', -1) }},
+            last_month.last_month_end
+        ) as valid_to
+    from with_next
+    cross join last_month
 ),
 
 ranked as (
-    {{ membership_tier_ranks('spend', ['customer_id', 'month_end'], 'membership_tier_presets') }}
-),
-
-monthly as (
-    select
-        spend.customer_id,
-        spend.month_end,
-        ranked.tier_rank,
-        spend.lifetime_spend,
-        spend.trailing_12m_spend
-    from spend
-    left join ranked
-        on
-            spend.customer_id = ranked.customer_id
-            and spend.month_end = ranked.month_end
+    {{ membership_tier_ranks('spend_spans', ['customer_id', 'valid_from'], 'membership_tier_presets') }}
 ),
 
 spans as (
-    {{ month_end_spans(
-        'monthly',
-        'customer_id',
-        ['tier_rank', 'lifetime_spend', 'trailing_12m_spend']
-    ) }}
+    -- spans in which the customer holds no tier are left out
+    select
+        spend_spans.customer_id,
+        ranked.tier_rank,
+        spend_spans.lifetime_spend,
+        spend_spans.trailing_12m_spend,
+        spend_spans.valid_from,
+        spend_spans.valid_to
+    from spend_spans
+    inner join ranked
+        on
+            spend_spans.customer_id = ranked.customer_id
+            and spend_spans.valid_from = ranked.valid_from
 ),
 
 with_previous as (
@@ -169,7 +198,6 @@ with_previous as (
         -- tie-break: valid_from unique per customer_id (spans: one per customer and start)
         lag(tier_rank) over (partition by customer_id order by valid_from asc) as previous_tier_rank
     from spans
-    where tier_rank is not null
 ),
 
 final as (
