@@ -23,6 +23,13 @@ int_customer_records as (
     select * from {{ ref('int_customer_records') }}
 ),
 
+sale_records as (
+    -- the POS sales' records again, for the returns (an import of its own: a relation
+    -- read by two joins would be materialized whole first)
+    select * from {{ ref('int_customer_records') }}
+    where record_source = 'pos_order'
+),
+
 refunds as (
     select
         order_key,
@@ -101,10 +108,9 @@ with_customers as (
         on
             own_customers.record_source = case netted.channel when 'store' then 'pos_order' else 'mall_order' end
             and netted.order_id = own_customers.record_id
-    left join int_customer_records as sale_customers
+    left join sale_records as sale_customers
         on
             netted.order_type = 'return'
-            and sale_customers.record_source = 'pos_order'
             and netted.original_order_id = sale_customers.record_id
 ),
 

@@ -147,12 +147,31 @@ monthly_changes as (
     group by 1, 2
 ),
 
+kept_firsts as (
+    -- the first sale never fully refunded: the first purchase date of the sales that
+    -- still count, from its month on
+    select
+        customer_id,
+        min(purchase_month_end) as first_kept_month_end,
+        min(first_order_date) as first_kept_date
+    from purchase_events
+    where ended_month_end is null
+    group by 1
+),
+
 running as (
-    -- as of each month with a change: purchases in the window, and first and last
-    -- purchase dates of the sales never fully refunded
+    -- as of each month with a change (one window pass): purchases in the window and
+    -- the last purchase date of the sales never fully refunded, at this month and at
+    -- the customer's month of change before it
     select
         customer_id,
         month_end,
+        window_change,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        lag(month_end) over (
+            partition by customer_id
+            order by month_end asc
+        ) as previous_month_end,
         -- tie-break: month_end unique per customer_id (grouped by both above)
         sum(window_change) over (
             partition by customer_id
@@ -160,17 +179,17 @@ running as (
             rows between unbounded preceding and current row
         ) as purchases_in_window,
         -- tie-break: month_end unique per customer_id (grouped by both above)
-        min(first_order_date) over (
-            partition by customer_id
-            order by month_end asc
-            rows between unbounded preceding and current row
-        ) as kept_first_date,
-        -- tie-break: month_end unique per customer_id (grouped by both above)
         max(last_order_date) over (
             partition by customer_id
             order by month_end asc
             rows between unbounded preceding and current row
-        ) as kept_last_date
+        ) as kept_last_date,
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        max(last_order_date) over (
+            partition by customer_id
+            order by month_end asc
+            rows between unbounded preceding and 1 preceding
+        ) as previous_kept_last_date
     from monthly_changes
 ),
 
@@ -196,58 +215,134 @@ refunded_sales_counting as (
 ),
 
 as_of_month_end as (
+    -- the inputs of the stage at this month and at the month of change before it
+    -- (null at the customer's first month: the history starts there)
     select
         running.customer_id,
         running.month_end,
         running.purchases_in_window,
-        case
-            when refunded.first_order_date is null then running.kept_first_date
-            when running.kept_first_date is null then refunded.first_order_date
-            when refunded.first_order_date < running.kept_first_date then refunded.first_order_date
-            else running.kept_first_date
-        end as first_purchase_date,
-        case
-            when refunded.last_order_date is null then running.kept_last_date
-            when running.kept_last_date is null then refunded.last_order_date
-            when refunded.last_order_date > running.kept_last_date then refunded.last_order_date
-            else running.kept_last_date
-        end as last_purchase_date
+        {{ smaller_present(
+            'refunded.first_order_date',
+            'case when running.month_end >= kept.first_kept_month_end then kept.first_kept_date end'
+        ) }} as first_purchase_date,
+        {{ larger_present('refunded.last_order_date', 'running.kept_last_date') }} as last_purchase_date,
+        running.month_end = known.first_known_month_end as is_first_month,
+        running.previous_month_end,
+        running.purchases_in_window - running.window_change as previous_purchases_in_window,
+        {{ smaller_present(
+            'previous_refunded.first_order_date',
+            'case when running.previous_month_end >= kept.first_kept_month_end then kept.first_kept_date end'
+        ) }} as previous_first_purchase_date,
+        {{ larger_present('previous_refunded.last_order_date', 'running.previous_kept_last_date') }} as previous_last_purchase_date
     from running
     inner join known_customers as known
         on running.customer_id = known.customer_id
+    left join kept_firsts as kept
+        on running.customer_id = kept.customer_id
     left join refunded_sales_counting as refunded
         on
             running.customer_id = refunded.customer_id
             and running.month_end = refunded.month_end
+    left join refunded_sales_counting as previous_refunded
+        on
+            running.customer_id = previous_refunded.customer_id
+            and running.previous_month_end = previous_refunded.month_end
     where running.month_end >= known.first_known_month_end
+),
+
+month_bounds as (
+    -- D-W, D-2W and D-4W of every month end of the history, computed once per month
+    select
+        month_end,
+        {{ shift_months_back('month_end', window) }} as minus_w,
+        {{ shift_months_back('month_end', 2 * window) }} as minus_2w,
+        {{ shift_months_back('month_end', 4 * window) }} as minus_4w
+    from int_month_ends
 ),
 
 staged as (
     select
-        as_of_month_end.customer_id,
-        {{ lifecycle_stage(
-            'as_of_month_end.first_purchase_date',
-            'as_of_month_end.last_purchase_date',
-            'as_of_month_end.purchases_in_window',
-            'as_of_month_end.month_end',
-            window
+        months.customer_id,
+        {{ lifecycle_stage_from_bounds(
+            'months.first_purchase_date',
+            'months.last_purchase_date',
+            'months.purchases_in_window',
+            'bounds.minus_w',
+            'bounds.minus_2w',
+            'bounds.minus_4w'
         ) }} as lifecycle_stage,
-        as_of_month_end.purchases_in_window,
-        as_of_month_end.first_purchase_date,
-        as_of_month_end.last_purchase_date,
-        as_of_month_end.month_end,
-        last_month.last_month_end
-    from as_of_month_end
-    cross join last_month
+        months.purchases_in_window,
+        months.first_purchase_date,
+        months.last_purchase_date,
+        months.month_end,
+        months.is_first_month,
+        case
+            when not months.is_first_month
+                then {{ lifecycle_stage_from_bounds(
+                    'months.previous_first_purchase_date',
+                    'months.previous_last_purchase_date',
+                    'months.previous_purchases_in_window',
+                    'previous_bounds.minus_w',
+                    'previous_bounds.minus_2w',
+                    'previous_bounds.minus_4w'
+                ) }}
+        end as previous_lifecycle_stage,
+        months.previous_purchases_in_window,
+        months.previous_first_purchase_date,
+        months.previous_last_purchase_date
+    from as_of_month_end as months
+    inner join month_bounds as bounds
+        on months.month_end = bounds.month_end
+    left join month_bounds as previous_bounds
+        on months.previous_month_end = previous_bounds.month_end
+),
+
+span_starts as (
+    -- a month whose stage, purchases in the window and first and last purchase
+    -- dates are those of the month of change before it continues that span
+    select
+        customer_id,
+        lifecycle_stage,
+        purchases_in_window,
+        first_purchase_date,
+        last_purchase_date,
+        month_end as valid_from
+    from staged
+    where
+        is_first_month
+        or not {{ null_safe_equal('lifecycle_stage', 'previous_lifecycle_stage') }}
+        or purchases_in_window != previous_purchases_in_window
+        or not {{ null_safe_equal('first_purchase_date', 'previous_first_purchase_date') }}
+        or not {{ null_safe_equal('last_purchase_date', 'previous_last_purchase_date') }}
+),
+
+with_next as (
+    select
+        customer_id,
+        lifecycle_stage,
+        purchases_in_window,
+        first_purchase_date,
+        last_purchase_date,
+        valid_from,
+        -- tie-break: valid_from unique per customer_id (a month of running above)
+        lead(valid_from) over (partition by customer_id order by valid_from asc) as next_valid_from
+    from span_starts
 ),
 
 spans as (
-    {{ month_end_spans(
-        'staged',
-        'customer_id',
-        ['lifecycle_stage', 'purchases_in_window', 'first_purchase_date', 'last_purchase_date'],
-        last_month_end='last_month_end'
-    ) }}
+    select
+        with_next.customer_id,
+        with_next.lifecycle_stage,
+        with_next.purchases_in_window,
+        with_next.first_purchase_date,
+        with_next.last_purchase_date,
+        with_next.valid_from,
+        coalesce(
+            {{ shift_month_end('with_next.next_valid_from', -1) }},
+            last_month.last_month_end
+        ) as valid_to
+    from with_next
+    cross join last_month
 ),
 
 final as (

@@ -21,6 +21,12 @@ int_sales_valid_spans as (
     select * from {{ ref('int_sales_valid_spans') }}
 ),
 
+refunded_sales as (
+    -- the sales again, for their refunds (an import of its own: a relation read by
+    -- two joins would be materialized whole first)
+    select * from {{ ref('int_sales_valid_spans') }}
+),
+
 int_order_refund_events as (
     select * from {{ ref('int_order_refund_events') }}
 ),
@@ -46,7 +52,7 @@ refunds as (
         cast({{ dbt.last_day('refunds.refund_date', 'month') }} as date) as refund_month_end,
         sum(refunds.refund_amount) as refund_amount
     from int_order_refund_events as refunds
-    inner join int_sales_valid_spans as sales
+    inner join refunded_sales as sales
         on refunds.order_key = sales.order_key
     group by 1, 2, 3
 ),
@@ -124,7 +130,11 @@ running as (
             order by month_end asc
             rows between unbounded preceding and current row
         ) as trailing_12m_spend,
-        min(month_end) over (partition by customer_id) as first_month_end
+        -- tie-break: month_end unique per customer_id (grouped by both above)
+        lag(month_end) over (
+            partition by customer_id
+            order by month_end asc
+        ) as previous_month_end
     from monthly_changes
 ),
 
@@ -137,7 +147,7 @@ span_starts as (
         month_end as valid_from
     from running
     where
-        month_end = first_month_end
+        previous_month_end is null
         or lifetime_change != 0
         or trailing_change != 0
 ),
