@@ -301,48 +301,29 @@ span_starts as (
     -- a month whose stage, purchases in the window and first and last purchase
     -- dates are those of the month of change before it continues that span
     select
-        customer_id,
-        lifecycle_stage,
-        purchases_in_window,
-        first_purchase_date,
-        last_purchase_date,
-        month_end as valid_from
+        staged.customer_id,
+        staged.lifecycle_stage,
+        staged.purchases_in_window,
+        staged.first_purchase_date,
+        staged.last_purchase_date,
+        staged.month_end as valid_from,
+        last_month.last_month_end
     from staged
+    cross join last_month
     where
-        is_first_month
-        or not {{ null_safe_equal('lifecycle_stage', 'previous_lifecycle_stage') }}
-        or purchases_in_window != previous_purchases_in_window
-        or not {{ null_safe_equal('first_purchase_date', 'previous_first_purchase_date') }}
-        or not {{ null_safe_equal('last_purchase_date', 'previous_last_purchase_date') }}
-),
-
-with_next as (
-    select
-        customer_id,
-        lifecycle_stage,
-        purchases_in_window,
-        first_purchase_date,
-        last_purchase_date,
-        valid_from,
-        -- tie-break: valid_from unique per customer_id (a month of running above)
-        lead(valid_from) over (partition by customer_id order by valid_from asc) as next_valid_from
-    from span_starts
+        staged.is_first_month
+        or not {{ null_safe_equal('staged.lifecycle_stage', 'staged.previous_lifecycle_stage') }}
+        or staged.purchases_in_window != staged.previous_purchases_in_window
+        or not {{ null_safe_equal('staged.first_purchase_date', 'staged.previous_first_purchase_date') }}
+        or not {{ null_safe_equal('staged.last_purchase_date', 'staged.previous_last_purchase_date') }}
 ),
 
 spans as (
-    select
-        with_next.customer_id,
-        with_next.lifecycle_stage,
-        with_next.purchases_in_window,
-        with_next.first_purchase_date,
-        with_next.last_purchase_date,
-        with_next.valid_from,
-        coalesce(
-            {{ shift_month_end('with_next.next_valid_from', -1) }},
-            last_month.last_month_end
-        ) as valid_to
-    from with_next
-    cross join last_month
+    {{ spans_from_starts(
+        'span_starts',
+        'customer_id',
+        ['lifecycle_stage', 'purchases_in_window', 'first_purchase_date', 'last_purchase_date']
+    ) }}
 ),
 
 final as (

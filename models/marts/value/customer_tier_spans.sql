@@ -141,40 +141,21 @@ running as (
 span_starts as (
     -- a month whose changes cancel out continues the span before it
     select
-        customer_id,
-        lifetime_spend,
-        trailing_12m_spend,
-        month_end as valid_from
+        running.customer_id,
+        running.lifetime_spend,
+        running.trailing_12m_spend,
+        running.month_end as valid_from,
+        last_month.last_month_end
     from running
+    cross join last_month
     where
-        previous_month_end is null
-        or lifetime_change != 0
-        or trailing_change != 0
-),
-
-with_next as (
-    select
-        customer_id,
-        lifetime_spend,
-        trailing_12m_spend,
-        valid_from,
-        -- tie-break: valid_from unique per customer_id (a month of running above)
-        lead(valid_from) over (partition by customer_id order by valid_from asc) as next_valid_from
-    from span_starts
+        running.previous_month_end is null
+        or running.lifetime_change != 0
+        or running.trailing_change != 0
 ),
 
 spend_spans as (
-    select
-        with_next.customer_id,
-        with_next.lifetime_spend,
-        with_next.trailing_12m_spend,
-        with_next.valid_from,
-        coalesce(
-            {{ shift_month_end('with_next.next_valid_from', -1) }},
-            last_month.last_month_end
-        ) as valid_to
-    from with_next
-    cross join last_month
+    {{ spans_from_starts('span_starts', 'customer_id', ['lifetime_spend', 'trailing_12m_spend']) }}
 ),
 
 ranked as (
