@@ -60,9 +60,8 @@ purchase_events as (
 ),
 
 window_multiples as (
-    select 2 as multiple
-    union all
-    select 4 as multiple
+    -- 2W and 4W: the silent / sleeping and sleeping / lost boundaries
+    {{ integer_rows([2, 4], 'multiple') }}
 ),
 
 known_customers as (
