@@ -2,8 +2,9 @@
     hash to join on. Raw values live only in the restricted `pii` schema. -#}
 
 {#- HMAC-SHA256 (hex) of the value, keyed with the secret in CRM_HASH_SECRET. The
-    key is never written into SQL: on DuckDB the function crm_keyed_hash is registered
-    by the dbt-duckdb plugin crm_warehouse.duckdb_udfs; on Postgres the key is the
+    key is never written into SQL: on DuckDB the function crm_keyed_hash is defined
+    by the dbt-duckdb plugin crm_warehouse.duckdb_udfs (DuckDB's sha256 over the key's
+    pads, held in session variables); on Postgres the key is the
     session setting crm.hash_secret (pgcrypto). -#}
 {% macro keyed_hash(expr) -%}
     {{ return(adapter.dispatch('keyed_hash', 'crm_warehouse')(expr)) }}

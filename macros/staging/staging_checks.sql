@@ -163,22 +163,33 @@
     substr({{ keyed_hash(text_expr) }}, 1, 32)
 {%- endmacro %}
 
-{#- The record's key as text (parts joined by |, a null part blank); its keyed hash
-    (staging_pii_key) when the key holds personal data (spec key_pii: a send's
-    recipient phone, a consent's identifier value), so that no audit row quotes it or
-    a plain hash of it. -#}
-{% macro staging_record_key(spec) -%}
+{#- The record's key as text: the spec's key parts joined by |, a null part blank. -#}
+{% macro staging_record_key_text(spec) -%}
     {%- set parts = [] -%}
     {%- for k in spec.key -%}
         {%- if not loop.first %}{% do parts.append("'|'") %}{% endif -%}
         {%- do parts.append("coalesce(" ~ dbt.safe_cast(k, dbt.type_string()) ~ ", '')") -%}
     {%- endfor -%}
-    {%- set key_text = dbt.concat(parts) if parts | length > 1 else parts[0] -%}
+    {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
+{%- endmacro %}
+
+{#- The record_key the audit models show, from the key text (`text_expr`, from
+    staging_record_key_text): the text itself, or its keyed hash (staging_pii_key)
+    when the key holds personal data (spec key_pii: a send's recipient phone, a
+    consent's identifier value), so that no audit row quotes it or a plain hash of it.
+    The audit models compare and filter on the text, and compute this only for the
+    rows they keep: a keyed hash of every raw row would cost more than the checks. -#}
+{% macro staging_record_key_from_text(spec, text_expr) -%}
     {%- if spec.key_pii is defined and spec.key_pii -%}
-        {{ staging_pii_key(key_text) }}
+        {{ staging_pii_key(text_expr) }}
     {%- else -%}
-        {{ key_text }}
+        {{ text_expr }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- The record_key of a raw row (the two macros above in one). -#}
+{% macro staging_record_key(spec) -%}
+    {{ staging_record_key_from_text(spec, staging_record_key_text(spec)) }}
 {%- endmacro %}
 
 {#- The rows of a JSON array column, one per element, with the parent's key and
@@ -217,7 +228,7 @@
         _source_file,
         _source_line,
         _file_id,
-        {{ staging_record_key(spec) }} as record_key,
+        {{ staging_record_key_text(spec) }} as record_key_text,
         {%- for k in spec.key %}
         {{ k }} as _key_{{ loop.index }},
         {%- endfor %}
@@ -233,7 +244,7 @@
         _source_file,
         _source_line,
         _file_id,
-        record_key,
+        record_key_text,
         {%- for k in spec.key %}
         _key_{{ loop.index }},
         {%- endfor %}
@@ -273,7 +284,7 @@
                 _source_line desc
         ) as version_rank
     from {{ spec.name }}__checked
-    where record_key in (select failed.record_key from {{ spec.name }}__failed as failed)
+    where record_key_text in (select failed.record_key_text from {{ spec.name }}__failed as failed)
 ),
 {%- endif %}
 
@@ -294,7 +305,7 @@
 {{ spec.name }}__failures as (
     select
         '{{ spec.model }}' as model_name,
-        issues.record_key,
+        {{ staging_record_key_from_text(spec, 'issues.record_key_text') }} as record_key,
         case issues.check_no
             {%- for check in spec.checks %}
             when {{ loop.index }} then '{{ check.column }}'
@@ -407,7 +418,7 @@
         _source_file,
         _file_id,
         _source_line,
-        {{ staging_record_key(spec) }} as record_key
+        {{ staging_record_key_text(spec) }} as record_key_text
     from {{ spec.relation }}
 ),
 
@@ -422,7 +433,8 @@
     select
         raw_rows._source_file,
         raw_rows._file_id,
-        raw_rows.record_key,
+        raw_rows._source_line,
+        raw_rows.record_key_text,
         (rejected.file_id is not null) as is_rejected,
         (staged._file_id is not null) as is_staged
     from {{ spec.name }}__rows as raw_rows
@@ -437,12 +449,38 @@
             and raw_rows._source_line = rejected.source_line
 ),
 
-{{ spec.name }}__standing as (
-    select distinct record_key from {{ spec.name }}__marked
+{{ spec.name }}__staged_keys as (
+    select distinct record_key_text from {{ spec.name }}__marked
     where is_staged
-    union
-    select record_key from rejected_records
-    where model_name = '{{ spec.model }}'
+),
+
+{{ spec.name }}__unplaced as (
+    -- neither staged nor rejected (older versions, mostly): only these need the
+    -- record_key as staging_rejections shows it
+    select
+        _file_id,
+        _source_line,
+        record_key_text,
+        {{ staging_record_key_from_text(spec, 'record_key_text') }} as record_key
+    from {{ spec.name }}__marked
+    where not is_staged and not is_rejected
+),
+
+{{ spec.name }}__superseded as (
+    -- the record stands: staged, or rejected at its newest version
+    select
+        unplaced._file_id,
+        unplaced._source_line
+    from {{ spec.name }}__unplaced as unplaced
+    left join {{ spec.name }}__staged_keys as staged_keys
+        on unplaced.record_key_text = staged_keys.record_key_text
+    left join rejected_records
+        on
+            rejected_records.model_name = '{{ spec.model }}'
+            and unplaced.record_key = rejected_records.record_key
+    where
+        staged_keys.record_key_text is not null
+        or rejected_records.record_key is not null
 ),
 
 {{ spec.name }}__classified as (
@@ -451,14 +489,12 @@
         marked._file_id,
         marked.is_rejected,
         marked.is_staged,
-        (
-            not marked.is_staged
-            and not marked.is_rejected
-            and standing.record_key is not null
-        ) as is_superseded
+        (superseded._file_id is not null) as is_superseded
     from {{ spec.name }}__marked as marked
-    left join {{ spec.name }}__standing as standing
-        on marked.record_key = standing.record_key
+    left join {{ spec.name }}__superseded as superseded
+        on
+            marked._file_id = superseded._file_id
+            and marked._source_line = superseded._source_line
 ),
     {%- endif %}
 

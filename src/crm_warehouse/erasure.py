@@ -83,6 +83,7 @@ from pathlib import Path
 
 import duckdb
 
+from crm_warehouse.keyed_hash import install_keyed_hash
 from crm_warehouse.settings import ENV_HASH_SECRET, warehouse_hash_secret
 
 MIN_SECRET_LENGTH = 16
@@ -368,25 +369,15 @@ def _derived_key_salt(secret: str) -> str:
 
 
 def _install_key(con: duckdb.DuckDBPyConnection, secret: str) -> None:
-    """HMAC in SQL (sha256 over blobs) with the key's pads in a temporary table: the
-    key never appears in SQL text; a Python UDF would be far slower."""
-    key = secret.encode()
-    if len(key) > 64:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(64, b"\0")
-    con.execute(
-        "create or replace temp table erasure_key as select $ipad::blob as ipad, "
-        "$opad::blob as opad",
-        {"ipad": bytes(b ^ 0x36 for b in key), "opad": bytes(b ^ 0x5C for b in key)},
-    )
+    """crm_keyed_hash on this connection: the same HMAC in SQL that dbt's models use
+    (the key's pads in session variables, never in SQL text; a Python function would
+    be far slower)."""
+    install_keyed_hash(con, secret.encode())
 
 
 def _hmac_sql(expr: str) -> str:
-    """SQL for HMAC-SHA256(key, 'erased|' || expr), hex; needs erasure_key."""
-    return (
-        "sha256((select opad from erasure_key) || unhex(sha256((select ipad from "
-        f"erasure_key) || encode('erased|' || {expr}))))"
-    )
+    """SQL for HMAC-SHA256(key, 'erased|' || expr), hex; needs _install_key."""
+    return f"crm_keyed_hash('erased|' || {expr})"
 
 
 # --- results ------------------------------------------------------------------------
