@@ -1,6 +1,7 @@
 {#- Incremental staging of the large, append-mostly exports (orders, order lines,
-    behaviour events, WeCom group events): a nightly refresh re-stages only the records
-    it must, and gives exactly what a full build would.
+    behaviour events, WeCom group events; mall orders with their items and refunds,
+    through base_mall__orders): a nightly refresh re-stages only the records it must,
+    and gives exactly what a full build would.
 
     A record (the spec's key) is re-staged when
       - a raw row of it arrived in a file loaded since the model's last build (the
@@ -103,14 +104,17 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- In the model's source CTE: only the raw rows of affected keys (incremental runs). -#}
-{% macro staging_incremental_filter(spec) -%}
+{#- In the model's source CTE: only the rows of affected keys (incremental runs).
+    `keys` are the expressions holding the key parts: by default the spec's raw key
+    expressions (spec.key, a model reading raw); spec.key_columns for a model reading
+    a typed staging table (the mall models reading base_mall__orders). -#}
+{% macro staging_incremental_filter(spec, keys=none) -%}
     {%- if is_incremental() %}
     where exists (
         select 1
         from {{ staging_affected_relation() }} as affected
         where
-            {%- for key in spec.key %}
+            {%- for key in (keys if keys is not none else spec.key) %}
             affected._key_{{ loop.index }} = {{ key }}{{ ' and' if not loop.last }}
             {%- endfor %}
     )

@@ -290,7 +290,11 @@ def test_incremental_nights_give_the_marts_of_one_full_build(nights: Nights) -> 
     assert staged == content_hashes(nights.reference, ("staging",), skip_columns=LINEAGE)
     watermarks = query(nights.database, "select model_name from audit.staging_watermarks")
     assert sorted(m for (m,) in watermarks) == [
+        "base_mall__orders",
         "stg_mall__behavior_events",
+        "stg_mall__order_items",
+        "stg_mall__order_refunds",
+        "stg_mall__orders",
         "stg_pos__order_items",
         "stg_pos__orders",
         "stg_wecom__group_events",

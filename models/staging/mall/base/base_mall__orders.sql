@@ -4,12 +4,23 @@
 -- Value checks: macros/staging/checks/mall.sql (staging_spec_mall__orders); every
 -- failed check is listed in audit.staging_rejections. When the newest version of an
 -- order is rejected, the order is left out (no older version stands in for it).
+-- Incremental (macros/staging/incremental.sql): a refresh re-stages the orders with a
+-- raw row in a file loaded since the last build, every version of them.
 {%- set spec = staging_spec_mall__orders() %}
+{{ config(
+    materialized="incremental",
+    unique_key=spec.key_columns,
+    incremental_strategy="delete+insert",
+    on_schema_change="fail",
+    pre_hook="{{ staging_incremental_prepare(staging_spec_mall__orders(), none) }}",
+    post_hook="{{ staging_incremental_finish(staging_spec_mall__orders(), none) }}",
+) }}
 
 with
 
 source as (
     select * from {{ source('mall', 'orders') }}
+    {{- staging_incremental_filter(spec) }}
 ),
 
 parsed as (
