@@ -145,3 +145,23 @@
         is_return
         and original_order_id in (select affected._key_1 from {{ staging_affected_relation() }} as affected)
 {%- endmacro %}
+
+
+{#- The config of an incremental staging model: delete+insert on the spec's key
+    columns, the affected keys prepared in a pre-hook and the watermark recorded in a
+    post-hook. `spec_macro` names the spec macro of the keys
+    (e.g. 'staging_spec_pos__orders'; the hooks are rendered at run time, when
+    is_incremental() is known), `date_column` the lookback's business date column or
+    none, `dependent_keys_macro` a macro of dependent keys or none. -#}
+{% macro staging_incremental_config(spec_macro, date_column=none, dependent_keys_macro=none) -%}
+    {%- set hook_args = spec_macro ~ "(), " ~ ("'" ~ date_column ~ "'" if date_column else "none") -%}
+    {%- set dependent_arg = ", " ~ dependent_keys_macro ~ "()" if dependent_keys_macro else "" -%}
+    {{ config(
+        materialized="incremental",
+        unique_key=context[spec_macro]().key_columns,
+        incremental_strategy="delete+insert",
+        on_schema_change="fail",
+        pre_hook="{{ staging_incremental_prepare(" ~ hook_args ~ dependent_arg ~ ") }}",
+        post_hook="{{ staging_incremental_finish(" ~ hook_args ~ ") }}",
+    ) }}
+{%- endmacro %}

@@ -2,14 +2,7 @@
 -- replaces the rows of the orders with a raw row in a file loaded since this model's
 -- last build, read from base_mall__orders (built first).
 {%- set order_keys = staging_spec_mall__orders() %}
-{{ config(
-    materialized="incremental",
-    unique_key=order_keys.key_columns,
-    incremental_strategy="delete+insert",
-    on_schema_change="fail",
-    pre_hook="{{ staging_incremental_prepare(staging_spec_mall__orders(), none) }}",
-    post_hook="{{ staging_incremental_finish(staging_spec_mall__orders(), none) }}",
-) }}
+{{ staging_incremental_config('staging_spec_mall__orders') }}
 
 with
 

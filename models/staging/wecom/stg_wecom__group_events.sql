@@ -1,14 +1,7 @@
 -- Value checks: macros/staging/checks/wecom.sql (staging_spec_wecom__group_events);
 -- every failed check is listed in audit.staging_rejections.
 {%- set spec = staging_spec_wecom__group_events() %}
-{{ config(
-    materialized="incremental",
-    unique_key=spec.key_columns,
-    incremental_strategy="delete+insert",
-    on_schema_change="fail",
-    pre_hook="{{ staging_incremental_prepare(staging_spec_wecom__group_events(), 'occurred_date') }}",
-    post_hook="{{ staging_incremental_finish(staging_spec_wecom__group_events(), 'occurred_date') }}",
-) }}
+{{ staging_incremental_config('staging_spec_wecom__group_events', 'occurred_date') }}
 
 with
 

@@ -7,14 +7,7 @@
 -- Incremental (macros/staging/incremental.sql): a refresh re-stages the orders with a
 -- raw row in a file loaded since the last build, every version of them.
 {%- set spec = staging_spec_mall__orders() %}
-{{ config(
-    materialized="incremental",
-    unique_key=spec.key_columns,
-    incremental_strategy="delete+insert",
-    on_schema_change="fail",
-    pre_hook="{{ staging_incremental_prepare(staging_spec_mall__orders(), none) }}",
-    post_hook="{{ staging_incremental_finish(staging_spec_mall__orders(), none) }}",
-) }}
+{{ staging_incremental_config('staging_spec_mall__orders') }}
 
 with
 
