@@ -4,7 +4,12 @@
 {#- HMAC-SHA256 (hex) of the value, keyed with the secret in CRM_HASH_SECRET. The
     key is never written into SQL: on DuckDB the function crm_keyed_hash is registered
     by the dbt-duckdb plugin crm_warehouse.duckdb_udfs; on Postgres the key is the
-    session setting crm.hash_secret (pgcrypto). -#}
+    session setting crm.hash_secret (pgcrypto); on Spark, which has no hmac function,
+    HMAC-SHA256 is spelled out as sha256(opad || sha256(ipad || value)) with the pads
+    the Python side derives from the secret (settings.hmac_sha256_pads, `crm dbt`)
+    and the profile hands to the session as settings: the SQL carries ${...}
+    references that Spark substitutes, so the pads never appear in compiled SQL or
+    dbt's logs. A session without the pads fails rather than hashing unkeyed. -#}
 {% macro keyed_hash(expr) -%}
     {{ return(adapter.dispatch('keyed_hash', 'crm_warehouse')(expr)) }}
 {%- endmacro %}
@@ -15,6 +20,20 @@
 
 {% macro duckdb__keyed_hash(expr) -%}
     crm_keyed_hash({{ expr }})
+{%- endmacro %}
+
+{% macro spark__keyed_hash(expr) -%}
+    case
+        when length('${spark.crm.hash_ipad}') = 128 and length('${spark.crm.hash_opad}') = 128
+            then sha2(
+                concat(
+                    unhex('${spark.crm.hash_opad}'),
+                    unhex(sha2(concat(unhex('${spark.crm.hash_ipad}'), cast({{ expr }} as binary)), 256))
+                ),
+                256
+            )
+        else raise_error('keyed_hash: the session has no HMAC pads (spark.crm.hash_ipad / hash_opad): run dbt through `crm dbt`, or export CRM_HASH_IPAD and CRM_HASH_OPAD')
+    end
 {%- endmacro %}
 
 {% macro postgres__keyed_hash(expr) -%}

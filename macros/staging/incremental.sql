@@ -24,11 +24,36 @@
     post-hook staging_incremental_finish records the new watermark and drops the key
     table. All of it runs in the model's transaction: a killed build leaves the last
     committed state. `--full-refresh` (crm refresh --full) re-stages everything.
-    DuckDB and Postgres; Spark (no DELETE without Delta) needs its own strategy. -#}
+    DuckDB and Postgres. On Spark these models are plain tables, rebuilt whole on
+    every run (staging_incremental_materialized): without Delta (no jars can be
+    fetched here) Spark has no DELETE, so the affected keys' old rows cannot be
+    removed, and its insert_overwrite replaces whole partitions, while an affected
+    record may sit in any partition (a restated order of any date, a return whose
+    sale arrived). The watermark table and its hooks are skipped there. -#}
+
+{#- The models' materialization: incremental, except on Spark (see above). -#}
+{% macro staging_incremental_materialized() -%}
+    {{ return(adapter.dispatch('staging_incremental_materialized', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__staging_incremental_materialized() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__staging_incremental_materialized() -%}
+    {{ return('table') }}
+{%- endmacro %}
 
 {#- The watermark table: one row per incremental staging model. Created by
     on-run-start. -#}
 {% macro staging_watermarks_ddl() -%}
+    {{ return(adapter.dispatch('staging_watermarks_ddl', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro spark__staging_watermarks_ddl() -%}
+{%- endmacro %}
+
+{% macro default__staging_watermarks_ddl() -%}
     create schema if not exists {{ staging_watermarks_schema() }};
     create table if not exists {{ staging_watermarks_relation() }} (
         model_name varchar,
@@ -120,6 +145,13 @@
 {#- Post-hook: the watermark of this build (every raw file seen, the latest business
     date staged), and the key table dropped. -#}
 {% macro staging_incremental_finish(spec, date_column) -%}
+    {{ return(adapter.dispatch('staging_incremental_finish', 'crm_warehouse')(spec, date_column)) }}
+{%- endmacro %}
+
+{% macro spark__staging_incremental_finish(spec, date_column) -%}
+{%- endmacro %}
+
+{% macro default__staging_incremental_finish(spec, date_column) -%}
     delete from {{ staging_watermarks_relation() }} where model_name = '{{ this.identifier }}';
     insert into {{ staging_watermarks_relation() }}
     select

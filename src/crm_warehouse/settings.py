@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -14,6 +15,11 @@ ENV_DATABASE = "CRM_DATABASE"
 ENV_AS_OF = "CRM_AS_OF"
 ENV_PROJECT_DIR = "CRM_PROJECT_DIR"
 ENV_HASH_SECRET = "CRM_HASH_SECRET"
+# The keyed hash's HMAC-SHA256 pads (hex), for engines without an hmac function
+# (Spark: macros/privacy/masking.sql, spark__keyed_hash; profiles.yml, `spark`).
+ENV_HASH_IPAD = "CRM_HASH_IPAD"
+ENV_HASH_OPAD = "CRM_HASH_OPAD"
+SHA256_BLOCK_SIZE = 64
 
 
 def project_dir() -> Path:
@@ -43,7 +49,22 @@ def dbt_environment(database: Path) -> dict[str, str]:
     env.setdefault("GX_ANALYTICS_ENABLED", "False")
     if not env.get(ENV_HASH_SECRET):
         env[ENV_HASH_SECRET] = warehouse_hash_secret(database)
+    env[ENV_HASH_IPAD], env[ENV_HASH_OPAD] = hmac_sha256_pads(env[ENV_HASH_SECRET].encode())
     return env
+
+
+def hmac_sha256_pads(key: bytes) -> tuple[str, str]:
+    """The inner and outer pads of HMAC-SHA256 under `key` (RFC 2104), as hex: the key
+    (hashed first when longer than a block) padded with zeros to 64 bytes, XOR 0x36
+    and XOR 0x5c. HMAC(key, m) = sha256(opad || sha256(ipad || m)), which an engine
+    with sha256 and byte concatenation computes in SQL. The pads are as secret as the
+    key: they travel in the environment, never in SQL."""
+    if len(key) > SHA256_BLOCK_SIZE:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(SHA256_BLOCK_SIZE, b"\0")
+    inner = bytes(byte ^ 0x36 for byte in block)
+    outer = bytes(byte ^ 0x5C for byte in block)
+    return inner.hex(), outer.hex()
 
 
 def hash_secret_path(database: Path) -> Path:

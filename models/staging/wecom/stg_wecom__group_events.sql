@@ -2,7 +2,7 @@
 -- every failed check is listed in audit.staging_rejections.
 {%- set spec = staging_spec_wecom__group_events() %}
 {{ config(
-    materialized="incremental",
+    materialized=staging_incremental_materialized(),
     unique_key=spec.key_columns,
     incremental_strategy="delete+insert",
     on_schema_change="fail",
