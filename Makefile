@@ -87,10 +87,12 @@ dbt-test: $(STAMP) ## dbt build (models, seeds, data tests, unit tests) on small
 # table compared row by row (src/crm_warehouse/engine_parity.py). One ingestion: the
 # exports go into DuckDB, `crm land-raw` writes its raw tables as Parquet, which Spark
 # declares external tables (on-run-start). Spark's metastore, derby.log and warehouse
-# stay under SPARK_DIR. Both builds share one hash secret (<database>.hash-secret).
+# stay under SPARK_DIR; spark/log4j2.properties keeps its log to errors. Both builds share
+# one hash secret (<database>.hash-secret).
 SPARK_DIR := build/spark
 SPARK_DB := $(SPARK_DIR)/crm.duckdb
-SPARK_ENV := CRM_SPARK_DIR=$(CURDIR)/$(SPARK_DIR) CRM_SPARK_RAW_DIR=$(CURDIR)/$(SPARK_DIR)/parquet
+SPARK_ENV := CRM_SPARK_DIR=$(CURDIR)/$(SPARK_DIR) CRM_SPARK_RAW_DIR=$(CURDIR)/$(SPARK_DIR)/parquet \
+	SPARK_CONF_DIR=$(CURDIR)/spark
 test-spark: $(SPARK_STAMP) ## dbt build on Spark (local session) of the test data, compared row by row with DuckDB's
 	rm -rf $(SPARK_DIR)
 	$(BIN)/crm generate --out $(SPARK_DIR)/raw --members $(TEST_MEMBERS) --seed $(TEST_SEED) --quiet
