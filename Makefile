@@ -11,6 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
 # Demo scale: `make demo MEMBERS=120000` for a larger sample.
 MEMBERS ?= 20000
@@ -29,7 +30,7 @@ export GX_ANALYTICS_ENABLED := False
 export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 
-.PHONY: help setup demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags bench-gx docs clean browser dashboard bench-dashboard
+.PHONY: help setup setup-spark test-spark demo test lint lint-python lint-sql dbt-test pytest lock bench bench-identity bench-tags bench-gx docs clean browser dashboard bench-dashboard
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -43,6 +44,16 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 setup: $(STAMP) ## Create .venv with the locked dependencies
+
+# The Spark target's extras (dbt-spark, pyspark) on top of the same .venv: the spark lock
+# is the main lock plus four packages (its .in takes requirements.lock as constraints), so
+# `uv pip install` only adds them. pyspark is a source release: it builds offline (~35 s).
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	@echo "==> adding the Spark extras to $(VENV) from requirements-spark.lock"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --no-deps -r requirements-spark.lock
+	@touch $@
+
+setup-spark: $(SPARK_STAMP) ## Add dbt-spark and pyspark to .venv (requirements-spark.lock)
 
 demo: $(STAMP) ## Generate sample data, ingest, dbt build, validate, print a summary
 	rm -rf $(DEMO_RAW)
@@ -72,15 +83,39 @@ dbt-test: $(STAMP) ## dbt build (models, seeds, data tests, unit tests) on small
 	$(BIN)/crm generate --out $(TEST_DIR)/raw --members $(TEST_MEMBERS) --seed $(TEST_SEED)
 	$(BIN)/crm run --raw-dir $(TEST_DIR)/raw --database $(TEST_DB)
 
+# The same small data built on Spark (a local session, issue 11) and on DuckDB, then every
+# table compared row by row (src/crm_warehouse/engine_parity.py). One ingestion: the
+# exports go into DuckDB, `crm land-raw` writes its raw tables as Parquet, which Spark
+# declares external tables (on-run-start). Spark's metastore, derby.log and warehouse
+# stay under SPARK_DIR; spark/log4j2.properties keeps its log to errors. Both builds share
+# one hash secret (<database>.hash-secret).
+SPARK_DIR := build/spark
+SPARK_DB := $(SPARK_DIR)/crm.duckdb
+SPARK_ENV := CRM_SPARK_DIR=$(CURDIR)/$(SPARK_DIR) CRM_SPARK_RAW_DIR=$(CURDIR)/$(SPARK_DIR)/parquet \
+	SPARK_CONF_DIR=$(CURDIR)/spark
+test-spark: $(SPARK_STAMP) ## dbt build on Spark (local session) of the test data, compared row by row with DuckDB's
+	rm -rf $(SPARK_DIR)
+	$(BIN)/crm generate --out $(SPARK_DIR)/raw --members $(TEST_MEMBERS) --seed $(TEST_SEED) --quiet
+	$(BIN)/crm ingest --raw-dir $(SPARK_DIR)/raw --database $(SPARK_DB) --quiet
+	$(BIN)/crm land-raw --database $(SPARK_DB) --out $(SPARK_DIR)/parquet
+	CRM_TARGET=duckdb DBT_TARGET_PATH=$(SPARK_DIR)/target-duckdb DBT_LOG_PATH=$(SPARK_DIR)/logs-duckdb \
+		$(BIN)/crm dbt --database $(SPARK_DB) -- --quiet build
+	CRM_TARGET=spark DBT_TARGET_PATH=$(SPARK_DIR)/target-spark DBT_LOG_PATH=$(SPARK_DIR)/logs-spark \
+		$(SPARK_ENV) $(BIN)/crm dbt --database $(SPARK_DB) -- build
+	$(BIN)/python -m crm_warehouse.engine_parity --duckdb $(SPARK_DB) --spark-dir $(SPARK_DIR)
+
 PYTEST_WORKERS ?= 2
 pytest: $(STAMP) ## Python and whole-pipeline tests (PYTEST_WORKERS=2 processes, a test file per process)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=20
 
-lock: ## Re-resolve requirements.lock after changing pyproject.toml
+lock: ## Re-resolve requirements.lock and requirements-spark.lock after changing pyproject.toml
 	$(PYTHON) -m pip install --quiet uv==$(UV_VERSION)
 	$(PYTHON) -m uv pip compile requirements.in --override requirements-overrides.txt \
 		--python-version 3.11 --generate-hashes --no-emit-package crm-warehouse \
 		-o requirements.lock
+	$(PYTHON) -m uv pip compile requirements-spark.in --override requirements-overrides.txt \
+		--python-version 3.11 --generate-hashes --no-emit-package crm-warehouse \
+		-o requirements-spark.lock
 
 bench: $(STAMP) ## Generation and ingestion benchmark (see benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_generate_ingest.py

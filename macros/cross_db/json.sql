@@ -33,3 +33,15 @@
 {% macro duckdb__join_json_array_elements(json_column, relation_alias, element_alias, ordinal_alias) -%}
     cross join unnest(try_cast({{ json_column }} as json [])) with ordinality as {{ relation_alias }} ({{ element_alias }}, {{ ordinal_alias }})
 {%- endmacro %}
+
+{#- Spark: from_json as an array of text is null for anything but an array. An
+    object element comes back as its JSON text, as on DuckDB; a scalar element as
+    its bare value (DuckDB keeps a string's quotes): the project only reads objects. -#}
+{% macro spark__join_json_array_elements(json_column, relation_alias, element_alias, ordinal_alias) -%}
+    cross join lateral (
+        select
+            elements.col as {{ element_alias }},
+            elements.pos + 1 as {{ ordinal_alias }}
+        from posexplode(from_json({{ json_column }}, 'array<string>')) as elements
+    ) as {{ relation_alias }}
+{%- endmacro %}

@@ -1,5 +1,12 @@
 {#- Regular expressions differ by engine: DuckDB and Postgres take a 'g' flag to
-    replace every match, Spark replaces every match by default and has no flags. -#}
+    replace every match, Spark replaces every match by default and has no flags.
+    Spark's (Java's) patterns know no POSIX bracket classes ([[:space:]] would be the
+    letters s, p, a, c, e) and its string literals read a backslash as an escape:
+    spark_regex_literal writes a pattern for it. -#}
+
+{% macro spark_regex_literal(pattern) -%}
+    '{{ pattern | replace("\\", "\\\\") | replace("'", "\\'") | replace("[:space:]", "\\\\p{Space}") }}'
+{%- endmacro %}
 
 {% macro regexp_replace_all(expr, pattern, replacement) -%}
     {{ return(adapter.dispatch('regexp_replace_all', 'crm_warehouse')(expr, pattern, replacement)) }}
@@ -10,7 +17,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
-    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}')
+    regexp_replace({{ expr }}, {{ spark_regex_literal(pattern) }}, '{{ replacement }}')
 {%- endmacro %}
 
 
@@ -28,7 +35,7 @@
 {%- endmacro %}
 
 {% macro spark__regexp_full_match(expr, pattern) -%}
-    ({{ expr }} rlike '^(?:{{ pattern }})$')
+    ({{ expr }} rlike {{ spark_regex_literal('^(?:' ~ pattern ~ ')$') }})
 {%- endmacro %}
 
 

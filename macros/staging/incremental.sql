@@ -25,11 +25,36 @@
     post-hook staging_incremental_finish records the new watermark and drops the key
     table. All of it runs in the model's transaction: a killed build leaves the last
     committed state. `--full-refresh` (crm refresh --full) re-stages everything.
-    DuckDB and Postgres; Spark (no DELETE without Delta) needs its own strategy. -#}
+    DuckDB and Postgres. On Spark these models are plain tables, rebuilt whole on
+    every run (staging_incremental_materialized): without Delta (no jars can be
+    fetched here) Spark has no DELETE, so the affected keys' old rows cannot be
+    removed, and its insert_overwrite replaces whole partitions, while an affected
+    record may sit in any partition (a restated order of any date, a return whose
+    sale arrived). The watermark table and its hooks are skipped there. -#}
+
+{#- The models' materialization: incremental, except on Spark (see above). -#}
+{% macro staging_incremental_materialized() -%}
+    {{ return(adapter.dispatch('staging_incremental_materialized', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__staging_incremental_materialized() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__staging_incremental_materialized() -%}
+    {{ return('table') }}
+{%- endmacro %}
 
 {#- The watermark table: one row per incremental staging model. Created by
     on-run-start. -#}
 {% macro staging_watermarks_ddl() -%}
+    {{ return(adapter.dispatch('staging_watermarks_ddl', 'crm_warehouse')()) }}
+{%- endmacro %}
+
+{% macro spark__staging_watermarks_ddl() -%}
+{%- endmacro %}
+
+{% macro default__staging_watermarks_ddl() -%}
     create schema if not exists {{ staging_watermarks_schema() }};
     create table if not exists {{ staging_watermarks_relation() }} (
         model_name varchar,
@@ -124,6 +149,13 @@
 {#- Post-hook: the watermark of this build (every raw file seen, the latest business
     date staged), and the key table dropped. -#}
 {% macro staging_incremental_finish(spec, date_column) -%}
+    {{ return(adapter.dispatch('staging_incremental_finish', 'crm_warehouse')(spec, date_column)) }}
+{%- endmacro %}
+
+{% macro spark__staging_incremental_finish(spec, date_column) -%}
+{%- endmacro %}
+
+{% macro default__staging_incremental_finish(spec, date_column) -%}
     delete from {{ staging_watermarks_relation() }} where model_name = '{{ this.identifier }}';
     insert into {{ staging_watermarks_relation() }}
     select
@@ -148,8 +180,8 @@
 
 
 {#- The config of an incremental staging model: delete+insert on the spec's key
-    columns, the affected keys prepared in a pre-hook and the watermark recorded in a
-    post-hook. `spec_macro` names the spec macro of the keys
+    columns (a plain table on Spark: staging_incremental_materialized), the affected
+    keys prepared in a pre-hook and the watermark recorded in a post-hook. `spec_macro` names the spec macro of the keys
     (e.g. 'staging_spec_pos__orders'; the hooks are rendered at run time, when
     is_incremental() is known), `date_column` the lookback's business date column or
     none, `dependent_keys_macro` a macro of dependent keys or none. -#}
@@ -157,7 +189,7 @@
     {%- set hook_args = spec_macro ~ "(), " ~ ("'" ~ date_column ~ "'" if date_column else "none") -%}
     {%- set dependent_arg = ", " ~ dependent_keys_macro ~ "()" if dependent_keys_macro else "" -%}
     {{ config(
-        materialized="incremental",
+        materialized=staging_incremental_materialized(),
         unique_key=context[spec_macro]().key_columns,
         incremental_strategy="delete+insert",
         on_schema_change="fail",

@@ -32,3 +32,13 @@
         else rtrim(cast({{ number_expr }} as {{ dbt.type_string() }}), '0')
     end
 {%- endmacro %}
+
+{#- Spark's two-argument rtrim takes the characters first (rtrim(trim_chars, text)):
+    the trailing zeros go by a regular expression instead. -#}
+{% macro spark__number_text(number_expr) -%}
+    case
+        when {{ number_expr }} = floor({{ number_expr }})
+            then cast(cast({{ number_expr }} as bigint) as {{ dbt.type_string() }})
+        else regexp_replace(cast({{ number_expr }} as {{ dbt.type_string() }}), '0+$', '')
+    end
+{%- endmacro %}

@@ -23,6 +23,25 @@
     ])
 {%- endmacro %}
 
+{#- Spark: the same formats in Java's pattern letters. One-letter fields (M, d, H, m,
+    s) read one or two digits, as DuckDB's %m, %d, %H, %M, %S do; the compact formats
+    keep fixed widths. The first format that parses wins, as in try_strptime. -#}
+{% macro spark_local_datetime_formats() -%}
+    {{ return([
+        'y-M-d H:m:s', 'y-M-d H:m', "y-M-d'T'H:m:s", "y-M-d'T'H:m",
+        'y/M/d H:m:s', 'y/M/d H:m', 'yyyyMMddHHmmss', 'yyyyMMdd H:m:s',
+        'y-M-d', 'y/M/d', 'yyyyMMdd',
+    ]) }}
+{%- endmacro %}
+
+{% macro spark__parse_local_datetime(expr) -%}
+    coalesce(
+        {%- for f in spark_local_datetime_formats() %}
+        try_to_timestamp(trim({{ expr }}), '{{ f | replace("'", "\\'") }}'){{ "," if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
 {% macro default__parse_local_datetime(expr) -%}
     {{ exceptions.raise_compiler_error(
         "parse_local_datetime has no implementation for adapter '" ~ adapter.type() ~
@@ -88,6 +107,16 @@
     end
 {%- endmacro %}
 
+{#- Spark: a cast of text with an offset gives the instant; the session time zone is
+    UTC (profiles.yml), so its wall clock is the UTC time. -#}
+{% macro spark__iso8601_to_utc(expr) -%}
+    case
+        when {{ regexp_full_match('trim(' ~ expr ~ ')', '.*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)') }}
+            then cast(trim({{ expr }}) as timestamp)
+        else {{ local_to_utc('cast(trim(' ~ expr ~ ') as timestamp)') }}
+    end
+{%- endmacro %}
+
 {% macro default__iso8601_to_utc(expr) -%}
     {{ exceptions.raise_compiler_error(
         "iso8601_to_utc has no implementation for adapter '" ~ adapter.type() ~ "'"
@@ -109,6 +138,14 @@
     end
 {%- endmacro %}
 
+{% macro spark__epoch_seconds_to_utc(expr) -%}
+    {%- set seconds = 'cast(trim(' ~ expr ~ ') as double)' -%}
+    case
+        when abs({{ seconds }}) < 1e11
+            then timestamp_micros(cast(round({{ seconds }} * 1000000) as bigint))
+    end
+{%- endmacro %}
+
 {% macro default__epoch_seconds_to_utc(expr) -%}
     {{ dbt.dateadd('second', dbt.safe_cast('trim(' ~ expr ~ ')', dbt.type_bigint()), "cast('1970-01-01' as timestamp)") }}
 {%- endmacro %}
@@ -122,6 +159,15 @@
     case
         when abs({{ millis }}) < 100000000000000
             then make_timestamp({{ millis }} * 1000)
+    end
+{%- endmacro %}
+
+{#- Spark: only whole numbers (a cast to bigint would truncate '1.5', which DuckDB's
+    try_cast refuses). -#}
+{% macro spark__epoch_millis_to_utc(expr) -%}
+    case
+        when trim({{ expr }}) rlike '^[+-]?[0-9]{1,14}$'
+            then timestamp_micros(cast(trim({{ expr }}) as bigint) * 1000)
     end
 {%- endmacro %}
 

@@ -149,6 +149,50 @@ def ingest_command(raw_dir: Path, database: Path, quiet: bool) -> None:
     _ingest(raw_dir, database, quiet)
 
 
+@main.command("land-raw")
+@database_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write <schema>/<table>/data.parquet into (each table's folder replaced).",
+)
+def land_raw_command(database: Path, out_dir: Path) -> None:
+    """Write the ingested raw tables (and ingestion's audit tables) as Parquet, for
+    engines that read files: Spark declares each folder an external table when
+    CRM_SPARK_RAW_DIR points at OUT (profiles.yml, `spark`)."""
+    from crm_warehouse.land import land
+
+    try:
+        landed = land(database, out_dir)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+        return
+    rows = sum(table.rows for table in landed)
+    click.echo(f"landed {len(landed)} tables ({rows:,} rows) as Parquet under {out_dir}")
+
+
+@main.command(
+    "dbt",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@database_option
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+def dbt_command(database: Path, dbt_args: tuple[str, ...]) -> None:
+    """Run dbt with the warehouse's environment: the DuckDB file, its hash secret and
+    the keyed hash's HMAC pads (which the Spark target reads), e.g.
+    `CRM_TARGET=spark crm dbt --database X -- build --select staging`."""
+    from crm_warehouse.dbt_runner import DbtError, run_dbt
+
+    if not dbt_args:
+        fail("no dbt command given (e.g. `crm dbt -- build`)")
+    try:
+        run_dbt(list(dbt_args), database)
+    except DbtError as exc:
+        fail(str(exc))
+
+
 def _build(database: Path, as_of: date | None, extra: list[str]) -> date | None:
     from crm_warehouse.dbt_runner import DbtError, build
 

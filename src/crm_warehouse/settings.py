@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from crm_warehouse.keyed_hash import hmac_pads
+
 DEFAULT_RAW_DIR = Path("data/raw")
 DEFAULT_DATABASE = Path("warehouse/crm.duckdb")
 
@@ -14,6 +16,10 @@ ENV_DATABASE = "CRM_DATABASE"
 ENV_AS_OF = "CRM_AS_OF"
 ENV_PROJECT_DIR = "CRM_PROJECT_DIR"
 ENV_HASH_SECRET = "CRM_HASH_SECRET"
+# The keyed hash's HMAC-SHA256 pads (hex), for engines without an hmac function
+# (Spark: macros/privacy/masking.sql, spark__keyed_hash; profiles.yml, `spark`).
+ENV_HASH_IPAD = "CRM_HASH_IPAD"
+ENV_HASH_OPAD = "CRM_HASH_OPAD"
 
 
 def project_dir() -> Path:
@@ -43,6 +49,8 @@ def dbt_environment(database: Path) -> dict[str, str]:
     env.setdefault("GX_ANALYTICS_ENABLED", "False")
     if not env.get(ENV_HASH_SECRET):
         env[ENV_HASH_SECRET] = warehouse_hash_secret(database)
+    inner, outer = hmac_pads(env[ENV_HASH_SECRET].encode())
+    env[ENV_HASH_IPAD], env[ENV_HASH_OPAD] = inner.hex(), outer.hex()
     return env
 
 

@@ -1,3 +1,5 @@
+-- Needs the CLV Python models, which Spark cannot run (clv_customer_scores_input).
+{{ config(enabled=clv_python_models_enabled()) }}
 -- customer_clv has exactly the customers with a purchase as of D (int_purchases), with
 -- the first and last purchase dates of their purchases.
 with purchasers as (

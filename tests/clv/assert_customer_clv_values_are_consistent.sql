@@ -1,3 +1,5 @@
+-- Needs the CLV Python models, which Spark cannot run (clv_customer_scores_input).
+{{ config(enabled=clv_python_models_enabled()) }}
 -- What the BG/NBD and Gamma-Gamma scores must satisfy for every customer: 0 <= t_x <=
 -- T and t_x = 0 without repeat transactions; P(alive) in (0, 1], exactly 1 without
 -- repeat transactions; expected purchases non-negative and growing with the horizon;

@@ -10,14 +10,17 @@
     {%- endfor %}
 {%- endif %}
 
-with bi_columns as (
+with marts_columns as (
+    {{ schema_columns_sql('marts') }}
+),
+
+bi_columns as (
     select
         table_name,
         column_name
-    from information_schema.columns
+    from marts_columns
     where
-        table_schema = 'marts'
-        and column_name in (
+        column_name in (
             'mobile', 'email', 'customer_name', 'member_name', 'contact_name', 'nickname',
             'identifier_value', 'unionid', 'openid', 'external_userid', 'member_card_no',
             'recipient_mobile', 'receiver_mobile', 'birthday'

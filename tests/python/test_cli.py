@@ -10,7 +10,8 @@ from conftest import run_crm
 
 
 @pytest.mark.parametrize(
-    "command", ["generate", "ingest", "build", "run", "validate", "evaluate identity"]
+    "command",
+    ["generate", "ingest", "build", "run", "validate", "evaluate identity", "land-raw", "dbt"],
 )
 def test_every_command_has_help(command: str) -> None:
     result = run_crm(*command.split(), "--help")
@@ -84,3 +85,9 @@ def test_build_of_missing_database_fails(tmp_path: Path) -> None:
     result = run_crm("build", "--database", str(tmp_path / "none.duckdb"), check=False)
     assert result.returncode == 1
     assert "no such database" in result.stderr
+
+
+def test_dbt_without_arguments_fails_with_a_clear_message(tmp_path: Path) -> None:
+    result = run_crm("dbt", "--database", str(tmp_path / "crm.duckdb"), check=False)
+    assert result.returncode == 1
+    assert "no dbt command given" in result.stderr

@@ -6,7 +6,7 @@
     (model not identified) has no decile. -#}
 
 with clv_customer_scores as (
-    select * from {{ ref('clv_customer_scores') }}
+    {{ clv_customer_scores_input() }}
 ),
 
 ranked as (

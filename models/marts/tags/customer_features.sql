@@ -296,7 +296,7 @@ community as (
         identities.customer_id,
         sum(
             case when stg_wecom__group_events.event_type = 'message' then 1 else 0 end
-        ) * 7.0 / {{ var('tag_interaction_days') }} as community_messages_per_week,
+        ) * 7.0 / cast({{ var('tag_interaction_days') }} as {{ kpi_type_double() }}) as community_messages_per_week,
         sum(case when stg_wecom__group_events.event_type = 'activity_signup' then 1 else 0 end) as activity_signups,
         sum(case when stg_wecom__group_events.event_type = 'activity_checkin' then 1 else 0 end) as activity_checkins,
         sum(case when stg_wecom__group_events.event_type = 'live_view' then 1 else 0 end) as live_views,

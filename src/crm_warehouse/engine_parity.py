@@ -1,0 +1,161 @@
+"""Row-by-row comparison of the same warehouse built on DuckDB and on Spark (issue 11).
+
+``compare(duckdb_path, spark_dir, schemas)`` reads every table of the given schemas
+from both builds (Spark through a local session on the metastore and warehouse under
+``spark_dir``, after dbt has finished: the embedded metastore takes one process) and
+compares them as multisets of rows over the columns both share. Values are normalised
+so that representation differs but meaning does not: decimals and floats compare
+rounded to 9 significant digits, timestamps without time zone, lists as lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SIGNIFICANT_DIGITS = 9
+
+
+@dataclass
+class TableDiff:
+    table: str
+    duckdb_rows: int
+    spark_rows: int
+    only_duckdb: list[tuple] = field(default_factory=list)
+    only_spark: list[tuple] = field(default_factory=list)
+    column_note: str = ""
+
+    @property
+    def equal(self) -> bool:
+        return not self.only_duckdb and not self.only_spark and not self.column_note
+
+
+def normalise(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal | float | int):
+        number = float(value)
+        if math.isnan(number):
+            return "nan"
+        if number == 0:
+            return 0.0
+        digits = SIGNIFICANT_DIGITS - math.floor(math.log10(abs(number))) - 1
+        return round(number, digits)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, list | tuple):
+        return tuple(normalise(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, normalise(item)) for key, item in value.items()))
+    if hasattr(value, "asDict"):  # a Spark Row (struct)
+        return normalise(value.asDict())
+    return value
+
+
+def spark_session(spark_dir: Path, master: str = "local[2]"):
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master(master)
+        .config("spark.sql.warehouse.dir", str(spark_dir / "spark-warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .enableHiveSupport()
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def compare_table(con: duckdb.DuckDBPyConnection, session, table: str) -> TableDiff:
+    duck_columns = [
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            table.split("."),
+        ).fetchall()
+    ]
+    spark_df = session.table(table)
+    spark_columns = [name.lower() for name in spark_df.columns]
+    shared = [name for name in duck_columns if name.lower() in spark_columns]
+    note = ""
+    if set(c.lower() for c in duck_columns) != set(spark_columns):
+        only_d = sorted(set(c.lower() for c in duck_columns) - set(spark_columns))
+        only_s = sorted(set(spark_columns) - set(c.lower() for c in duck_columns))
+        note = f"columns only on DuckDB {only_d}, only on Spark {only_s}"
+    select_list = ", ".join(f'"{name}"' for name in shared)
+    duck_rows = Counter(
+        tuple(normalise(v) for v in row)
+        for row in con.execute(f"select {select_list} from {table}").fetchall()
+    )
+    spark_rows = Counter(
+        tuple(normalise(v) for v in row)
+        for row in spark_df.select(*[f"`{name}`" for name in shared]).collect()
+    )
+    diff = TableDiff(table, sum(duck_rows.values()), sum(spark_rows.values()), column_note=note)
+    diff.only_duckdb = sorted((duck_rows - spark_rows).elements(), key=repr)
+    diff.only_spark = sorted((spark_rows - duck_rows).elements(), key=repr)
+    return diff
+
+
+def spark_tables(session, schemas: list[str]) -> list[str]:
+    tables = []
+    for schema in schemas:
+        for row in session.sql(f"show tables in {schema}").collect():
+            if not row.isTemporary:
+                tables.append(f"{schema}.{row.tableName}")
+    return sorted(tables)
+
+
+def compare(duckdb_path: Path, spark_dir: Path, schemas: list[str]) -> list[TableDiff]:
+    session = spark_session(spark_dir)
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        return [compare_table(con, session, table) for table in spark_tables(session, schemas)]
+    finally:
+        con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duckdb", type=Path, required=True, help="the DuckDB build")
+    parser.add_argument("--spark-dir", type=Path, required=True, help="CRM_SPARK_DIR of the build")
+    parser.add_argument("--schemas", default="reference,staging,intermediate,marts,pii,audit")
+    parser.add_argument("--show", type=int, default=3, help="differing rows shown per table")
+    args = parser.parse_args(argv)
+    diffs = compare(args.duckdb, args.spark_dir.resolve(), args.schemas.split(","))
+    failed = 0
+    for diff in diffs:
+        status = "same" if diff.equal else "DIFFERENT"
+        counts = f"{diff.duckdb_rows} rows on DuckDB, {diff.spark_rows} on Spark"
+        print(f"{status:9} {diff.table}: {counts}")
+        if diff.equal:
+            continue
+        failed += 1
+        if diff.column_note:
+            print(f"    {diff.column_note}")
+        for label, rows in (("only DuckDB", diff.only_duckdb), ("only Spark", diff.only_spark)):
+            if rows:
+                print(f"    {label}: {len(rows)} rows, e.g.")
+                for row in rows[: args.show]:
+                    print(f"      {row}")
+    print(f"{len(diffs) - failed} of {len(diffs)} tables identical")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
