@@ -4,8 +4,9 @@
 from both builds (Spark through a local session on the metastore and warehouse under
 ``spark_dir``, after dbt has finished: the embedded metastore takes one process) and
 compares them as multisets of rows over the columns both share. Values are normalised
-so that representation differs but meaning does not: decimals and floats compare
-rounded to 9 significant digits, timestamps without time zone, lists as lists.
+so that representation differs but meaning does not: decimals (money) compare exactly
+whatever their scale, floats rounded to 9 significant digits, timestamps without time
+zone, lists as lists.
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ def normalise(value: Any) -> Any:
         return None
     if isinstance(value, bool):
         return value
-    if isinstance(value, Decimal | float | int):
-        number = float(value)
+    if isinstance(value, Decimal):
+        # money and other decimals compare exactly (1.50 and 1.5 are one value)
+        return value.normalize()
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        number = value
         if math.isnan(number):
             return "nan"
         if number == 0:
@@ -121,11 +127,33 @@ def spark_tables(session, schemas: list[str]) -> list[str]:
     return sorted(tables)
 
 
+def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> list[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where list_contains(?, table_schema)",
+        [schemas],
+    ).fetchall()
+    return sorted(name for (name,) in rows)
+
+
 def compare(duckdb_path: Path, spark_dir: Path, schemas: list[str]) -> list[TableDiff]:
+    """Every table of `schemas` on either engine; one built on only one of them is a
+    difference too (named, not compared)."""
     session = spark_session(spark_dir)
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
-        return [compare_table(con, session, table) for table in spark_tables(session, schemas)]
+        on_spark, on_duckdb = set(spark_tables(session, schemas)), set(duckdb_tables(con, schemas))
+        diffs = []
+        for table in sorted(on_spark | on_duckdb):
+            if table not in on_spark:
+                [(rows,)] = con.execute(f"select count(*) from {table}").fetchall()
+                diffs.append(TableDiff(table, rows, 0, column_note="not built on Spark"))
+            elif table not in on_duckdb:
+                rows = session.table(table).count()
+                diffs.append(TableDiff(table, 0, rows, column_note="not built on DuckDB"))
+            else:
+                diffs.append(compare_table(con, session, table))
+        return diffs
     finally:
         con.close()
 

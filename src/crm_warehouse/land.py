@@ -4,8 +4,9 @@ Ingestion has one path: exports -> DuckDB (``crm ingest``). ``land(database, out
 then writes each table dbt reads as a source (``raw.<export>`` and the ingestion
 bookkeeping ``audit.ingest_runs``, ``audit.load_manifest``, ``audit.rejected_rows``)
 to ``<out_dir>/<schema>/<table>/data.parquet`` with DuckDB's COPY: the same rows, the
-same column names and types. On Spark the on-run-start macro ``spark_register_raw``
-(macros/cross_db/spark_raw.sql) declares each folder an external Parquet table.
+same column names and types. On Spark the on-run-start macro
+``register_landed_sources`` (macros/cross_db/spark_sources.sql) declares each folder
+an external Parquet table.
 """
 
 from __future__ import annotations
