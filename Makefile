@@ -81,7 +81,7 @@ lint-sql: $(STAMP)
 dbt-test: $(STAMP) ## dbt build (models, seeds, data tests, unit tests) on small generated data
 	rm -rf $(TEST_DIR)
 	$(BIN)/crm generate --out $(TEST_DIR)/raw --members $(TEST_MEMBERS) --seed $(TEST_SEED)
-	$(BIN)/crm run --raw-dir $(TEST_DIR)/raw --database $(TEST_DB)
+	$(BIN)/crm run --raw-dir $(TEST_DIR)/raw --database $(TEST_DB) --unit-tests
 
 # The same small data built on Spark (a local session, issue 11) and on DuckDB, then every
 # table compared row by row (src/crm_warehouse/engine_parity.py). One ingestion: the

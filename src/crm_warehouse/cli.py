@@ -45,6 +45,11 @@ as_of_option = click.option(
     show_envvar=True,
     help="As-of date D (YYYY-MM-DD). Default: business date of the latest order in the data.",
 )
+unit_tests_option = click.option(
+    "--unit-tests",
+    is_flag=True,
+    help="Run dbt's unit tests too (the models' logic on fixed inputs; `make test` does).",
+)
 
 
 def fail(message: str) -> None:
@@ -193,12 +198,14 @@ def dbt_command(database: Path, dbt_args: tuple[str, ...]) -> None:
         fail(str(exc))
 
 
-def _build(database: Path, as_of: date | None, extra: list[str]) -> date | None:
+def _build(
+    database: Path, as_of: date | None, extra: list[str], *, unit_tests: bool = False
+) -> date | None:
     from crm_warehouse.dbt_runner import DbtError, build
 
     _erase(database, before_build=True)
     try:
-        used_as_of = build(database, as_of=as_of, extra_args=extra)
+        used_as_of = build(database, as_of=as_of, extra_args=extra, unit_tests=unit_tests)
     except (DbtError, FileNotFoundError) as exc:
         fail(str(exc))
         return None
@@ -241,10 +248,12 @@ def erase(database: Path) -> None:
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @database_option
 @as_of_option
+@unit_tests_option
 @click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
-def build(database: Path, as_of, dbt_args: tuple[str, ...]) -> None:
-    """Run `dbt build` on the warehouse; extra arguments go to dbt (e.g. --select staging)."""
-    _build(database, to_date(as_of), list(dbt_args))
+def build(database: Path, as_of, unit_tests: bool, dbt_args: tuple[str, ...]) -> None:
+    """Run `dbt build` on the warehouse (models, seeds, data tests; unit tests with
+    --unit-tests); extra arguments go to dbt (e.g. --select staging)."""
+    _build(database, to_date(as_of), list(dbt_args), unit_tests=unit_tests)
 
 
 docs_dir_option = click.option(
@@ -324,9 +333,16 @@ def validate(database: Path, docs_dir: Path | None) -> None:
 @as_of_option
 @click.option("--fresh", is_flag=True, help="Delete the database first and rebuild from all files.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@unit_tests_option
 @docs_dir_option
 def run(
-    raw_dir: Path, database: Path, as_of, fresh: bool, quiet: bool, docs_dir: Path | None
+    raw_dir: Path,
+    database: Path,
+    as_of,
+    fresh: bool,
+    quiet: bool,
+    unit_tests: bool,
+    docs_dir: Path | None,
 ) -> None:
     """Ingest + dbt build + validation (row accounting, Great Expectations) + a summary
     of what was built."""
@@ -343,7 +359,7 @@ def run(
     _ingest(raw_dir, database, quiet)
     timings["ingest"] = time.perf_counter() - started
     started = time.perf_counter()
-    used_as_of = _build(database, to_date(as_of), [])
+    used_as_of = _build(database, to_date(as_of), [], unit_tests=unit_tests)
     timings["dbt build"] = time.perf_counter() - started
     started = time.perf_counter()
     _validate(database, docs_dir)

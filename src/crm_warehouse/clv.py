@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from scipy.optimize import minimize
@@ -625,6 +626,14 @@ def simulate_gamma_gamma(
     # the sum of x Gamma(p, nu) values is Gamma(p x, nu)
     total = rng.gamma(np.maximum(params.p * x, 1e-300), 1.0 / nu)
     return np.where(x > 0, total / np.maximum(x, 1), np.nan)
+
+
+def as_of_date(relation: object) -> date:
+    """The as-of date D of the build, from int_as_of_date (a dbt Python model's
+    config is fixed at parse time, D only at run time)."""
+    frame = relation.df() if hasattr(relation, "df") else relation.toPandas()
+    value = frame["as_of_date"].iloc[0]
+    return value.date() if hasattr(value, "date") else value  # a pandas Timestamp or a date
 
 
 def ordered_frame(relation: object, order_by: Sequence[str]) -> object:

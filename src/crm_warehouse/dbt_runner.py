@@ -3,7 +3,6 @@ opening one DuckDB file in one process conflict) and resolving the as-of date.""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import duckdb
 
 from crm_warehouse import faults
 from crm_warehouse.children import die_with_parent
-from crm_warehouse.settings import dbt_environment, project_dir
+from crm_warehouse.settings import ENV_AS_OF, dbt_environment, project_dir
 
 
 class DbtError(RuntimeError):
@@ -30,16 +29,18 @@ def dbt_executable() -> str:
 def run_dbt(
     args: list[str], database: Path, *, as_of: date | None = None, quiet: bool = False
 ) -> None:
-    """Run `dbt <args>` against `database`, streaming its output; raise DbtError on failure."""
+    """Run `dbt <args>` against `database`, streaming its output; raise DbtError on failure.
+
+    The as-of date goes to dbt in CRM_AS_OF (macro as_of_date), not as a var: dbt
+    parses the whole project again when a var changes, not when this changes."""
     cmd = [dbt_executable(), *args, "--project-dir", str(project_dir())]
-    if as_of is not None:
-        cmd += ["--vars", json.dumps({"as_of_date": as_of.isoformat()})]
     if quiet:
         cmd.insert(1, "--quiet")
+    env = dbt_environment(database)
+    if as_of is not None:
+        env[ENV_AS_OF] = as_of.isoformat()
     # dbt ends with crm: a killed refresh leaves no build running (nor its DuckDB lock)
-    completed = subprocess.run(
-        cmd, env=dbt_environment(database), check=False, preexec_fn=die_with_parent
-    )
+    completed = subprocess.run(cmd, env=env, check=False, preexec_fn=die_with_parent)
     if completed.returncode != 0:
         raise DbtError(f"dbt {args[0]} failed (exit {completed.returncode}); see its output above")
 
@@ -81,15 +82,25 @@ def staging_results_path() -> Path:
 
 
 def build(
-    database: Path, *, as_of: date | None = None, extra_args: list[str] | None = None
+    database: Path,
+    *,
+    as_of: date | None = None,
+    extra_args: list[str] | None = None,
+    unit_tests: bool = False,
 ) -> date | None:
-    """`dbt build` (seeds, models, data and unit tests). Without an explicit as-of
-    date, the staging models are built first and the date is the business date of the
-    latest order in them; the build then tests them without building them twice
-    (staging does not depend on the as-of date). Returns the as-of date used."""
+    """`dbt build` (seeds, models, data tests; unit tests too when `unit_tests`). Without
+    an explicit as-of date, the staging models are built first and the date is the
+    business date of the latest order in them; the build then tests them without
+    building them twice (staging does not depend on the as-of date). Returns the as-of
+    date used.
+
+    Unit tests check the models' logic on fixed inputs, whatever the data: they belong
+    to CI (`make test` runs them), not to every nightly build, so they are left out
+    unless asked for (dbt's own advice for production builds)."""
     if not database.exists():
         raise FileNotFoundError(f"{database}: no such database; run `crm ingest` first")
-    build_args = ["build", *(extra_args or [])]
+    skipped = [] if unit_tests else ["--exclude-resource-type", "unit_test"]
+    build_args = ["build", *skipped, *(extra_args or [])]
     staging_results = staging_results_path()
     staging_results.unlink(missing_ok=True)
     if as_of is None:
@@ -99,7 +110,7 @@ def build(
         # staging model and a mart runs in the second step, when the mart exists.
         full = ["--full-refresh"] if "--full-refresh" in build_args else []
         run_dbt(
-            ["build", "--select", "staging", "--indirect-selection", "cautious", *full],
+            ["build", "--select", "staging", "--indirect-selection", "cautious", *skipped, *full],
             database,
             quiet=True,
         )

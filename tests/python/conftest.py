@@ -40,6 +40,23 @@ def _keep_main_module() -> Iterator[None]:
     sys.modules["__main__"] = main_module
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _dbt_folders_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """dbt's target and log folders per test process: two pytest-xdist workers building
+    at once would otherwise write one run_results.json (which `crm run` summarises)
+    and one partial-parse state in the checkout's target/."""
+    folder = tmp_path_factory.mktemp("dbt")
+    saved = {name: os.environ.get(name) for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH")}
+    os.environ["DBT_TARGET_PATH"] = str(folder / "target")
+    os.environ["DBT_LOG_PATH"] = str(folder / "logs")
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def crm_environment(**extra: str) -> dict[str, str]:
     """The environment `crm` runs in from the tests (plus `extra` variables)."""
     return dict(

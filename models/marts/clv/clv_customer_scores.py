@@ -15,7 +15,7 @@ def _weeks(days):
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    as_of = pd.Timestamp(dbt.config.meta_get("as_of_date")).date()
+    as_of = clv.as_of_date(dbt.ref("int_as_of_date"))
     horizon = int(dbt.config.meta_get("clv_horizon_weeks"))
     rate = float(dbt.config.meta_get("clv_discount_rate_annual"))
 

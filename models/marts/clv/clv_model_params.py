@@ -10,7 +10,7 @@ from crm_warehouse import clv
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    as_of = pd.Timestamp(dbt.config.meta_get("as_of_date")).date()
+    as_of = clv.as_of_date(dbt.ref("int_as_of_date"))
     transactions = clv.ordered_frame(
         dbt.ref("clv_transactions")
         .filter("is_transaction_as_of_d")
