@@ -8,8 +8,9 @@ Per scale (members):
   - the read-everything floor: the time to read every export file once (bytes off the
     disk) and to parse every file once with DuckDB (read_csv / read_json, count rows):
     no pipeline can beat the second;
-  - N full runs: `crm refresh` (ingest, dbt build with every test, GX validation,
-    publish) into a new warehouse, wall time and peak RSS of the process tree;
+  - N full runs: `crm refresh` (ingest, dbt build with every data test, GX
+    validation, publish) into a new warehouse, wall time and peak RSS of the process
+    tree;
   - after each full run, one daily incremental run: the new day's files land in the
     export folder and `crm refresh` runs again.
 Results go to benchmarks/pipeline_results.json and BENCHMARKS.md (medians; the growth
@@ -199,8 +200,9 @@ def write_md(results: dict) -> None:
         + f". Versions: {results['versions']}.",
         "",
         "Full pipeline: `crm refresh` into a new warehouse (ingest, `dbt build` with every",
-        "data and unit test, GX validation, publish). Daily: the same warehouse refreshed",
-        "again after a new day's export files land (about one day's rows of the base).",
+        "data test, GX validation, publish; dbt's unit tests run in `make test`, not in a",
+        "refresh). Daily: the same warehouse refreshed again after a new day's export files",
+        "land (about one day's rows of the base).",
         "Read floor: every export file read once (bytes), and parsed once by DuckDB with",
         "2 threads: the floor no pipeline can beat. Medians of the runs; peak memory is the",
         "highest run's process-tree RSS.",

@@ -1,17 +1,19 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=previous_version_strategy(),
     unique_key='key_set',
     full_refresh=false,
     on_schema_change='fail',
+    pre_hook=previous_version_hooks(),
 ) }}
 
 {#- Stable customer keys: one row per stitched identifier with its customer_id.
 
-    This model reads its own previous version ({{ this }}, the table as the last run
-    left it) so that keys survive refreshes. Every run replaces every row (all rows
-    share key_set 'current', the unique key of the delete+insert), and --full-refresh
-    leaves the model alone (full_refresh: false): keys are state, not a cache.
+    This model reads its own previous version (the table as the last run left it;
+    macros/identity/previous_version.sql) so that keys survive refreshes. Every run
+    replaces every row (all rows share key_set 'current', the unique key of the
+    delete+insert; Spark: insert_overwrite), and --full-refresh leaves the model alone
+    (full_refresh: false): keys are state, not a cache.
     - a cluster that holds identifiers of exactly one previous customer keeps that key;
     - when clusters merge, the oldest key survives (the one whose founding identifier
       was seen first);
@@ -59,7 +61,7 @@ previous_keys as (
         node_id,
         customer_id,
         key_founded_at
-    from {{ this if is_incremental() else 'empty_previous_keys' }}
+    from {{ previous_version_relation() if is_incremental() else 'empty_previous_keys' }}
 ),
 
 key_overlaps as (
