@@ -1,6 +1,8 @@
 {#- A rate with its empty-denominator rule: numerator / denominator as a float, null
     when the denominator is 0 or null (never an error, never 0). Every KPI rate goes
-    through it so BI can rebuild it from the numerator and denominator columns. -#}
+    through it so BI can rebuild it from the numerator and denominator columns, and so
+    do the tag features' shares and averages: a double on every engine (DuckDB divides
+    a decimal into a double, Spark into a decimal). -#}
 {% macro kpi_ratio(numerator, denominator) -%}
     case
         when ({{ denominator }}) is null or ({{ denominator }}) = 0 then null

@@ -17,7 +17,7 @@ final as (
     select
         identifiers,
         count(*) as customers,
-        cast(count(*) as {{ dbt.type_numeric() }}) / sum(count(*)) over () as share_of_customers,
+        {{ kpi_ratio('count(*)', 'sum(count(*)) over ()') }} as share_of_customers,
         max(identifiers) over () as largest_cluster
     from sizes
     group by 1

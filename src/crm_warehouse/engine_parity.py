@@ -1,18 +1,21 @@
 """Row-by-row comparison of the same warehouse built on DuckDB and on Spark (issue 11).
 
-``compare(duckdb_path, spark_dir, schemas)`` reads every table of the given schemas
-from both builds (Spark through a local session on the metastore and warehouse under
-``spark_dir``, after dbt has finished: the embedded metastore takes one process) and
-compares them as multisets of rows over the columns both share. Values are normalised
-so that representation differs but meaning does not: decimals (money) compare exactly
-whatever their scale, floats rounded to 9 significant digits, timestamps without time
-zone, lists as lists.
+``compare(duckdb_path, spark_dir, schemas, outputs)`` reads every table of the given
+schemas that the dbt project builds (``dbt_outputs``: its models and seeds, from the
+DuckDB build's manifest; not the ingestion's bookkeeping nor DuckDB's incremental
+watermarks, which no model builds) from both builds (Spark through a local session on
+the metastore and warehouse under ``spark_dir``, after dbt has finished: the embedded
+metastore takes one process) and compares them as multisets of rows over the columns
+both share. Values are normalised so that representation differs but meaning does not:
+decimals (money) compare exactly whatever their scale, floats rounded to 9 significant
+digits, timestamps without time zone, lists as lists.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import math
 import sys
 from collections import Counter
@@ -136,15 +139,33 @@ def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: list[str]) -> list[st
     return sorted(name for (name,) in rows)
 
 
-def compare(duckdb_path: Path, spark_dir: Path, schemas: list[str]) -> list[TableDiff]:
-    """Every table of `schemas` on either engine; one built on only one of them is a
-    difference too (named, not compared)."""
+def dbt_outputs(manifest_path: Path) -> set[str]:
+    """`schema.table` of every enabled model and seed of a dbt manifest (a model that
+    one engine disables is still expected on the other: a difference)."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    return {
+        f"{node['schema']}.{node['alias']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+        and node["config"].get("enabled", True)
+        and node["config"].get("materialized") != "ephemeral"
+    }
+
+
+def compare(
+    duckdb_path: Path, spark_dir: Path, schemas: list[str], outputs: set[str] | None = None
+) -> list[TableDiff]:
+    """Every table of `schemas` on either engine (only those in `outputs` when given);
+    one built on only one of them is a difference too (named, not compared)."""
     session = spark_session(spark_dir)
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         on_spark, on_duckdb = set(spark_tables(session, schemas)), set(duckdb_tables(con, schemas))
+        tables = on_spark | on_duckdb
+        if outputs is not None:
+            tables &= outputs
         diffs = []
-        for table in sorted(on_spark | on_duckdb):
+        for table in sorted(tables):
             if table not in on_spark:
                 [(rows,)] = con.execute(f"select count(*) from {table}").fetchall()
                 diffs.append(TableDiff(table, rows, 0, column_note="not built on Spark"))
@@ -163,9 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duckdb", type=Path, required=True, help="the DuckDB build")
     parser.add_argument("--spark-dir", type=Path, required=True, help="CRM_SPARK_DIR of the build")
     parser.add_argument("--schemas", default="reference,staging,intermediate,marts,pii,audit")
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        help="the DuckDB build's manifest.json: compare only the tables the project builds",
+    )
     parser.add_argument("--show", type=int, default=3, help="differing rows shown per table")
     args = parser.parse_args(argv)
-    diffs = compare(args.duckdb, args.spark_dir.resolve(), args.schemas.split(","))
+    outputs = dbt_outputs(args.manifest) if args.manifest else None
+    diffs = compare(args.duckdb, args.spark_dir.resolve(), args.schemas.split(","), outputs)
     failed = 0
     for diff in diffs:
         status = "same" if diff.equal else "DIFFERENT"

@@ -179,7 +179,7 @@ preferences_ranked as (
         customer_id,
         preference_code,
         preference_value,
-        units * 1.0 / sum(units) over (partition by customer_id, preference_code) as unit_share,
+        {{ kpi_ratio('units', 'sum(units) over (partition by customer_id, preference_code)') }} as unit_share,
         -- tie-break: preference_value unique per customer_id, preference_code (grouped
         -- by all three)
         row_number() over (
@@ -377,12 +377,11 @@ final as (
         customer_rfm.m_score,
         coalesce(purchase_measures.purchases_lifetime, 0) as purchases_lifetime,
         coalesce(purchase_measures.net_spend_lifetime, 0) as net_spend_lifetime,
-        purchase_measures.net_spend_lifetime / purchase_measures.purchases_lifetime as aov_lifetime,
+        {{ kpi_ratio('purchase_measures.net_spend_lifetime', 'purchase_measures.purchases_lifetime') }} as aov_lifetime,
         coalesce(purchase_measures.purchases_12m, 0) as purchases_12m,
         coalesce(customer_tiers.trailing_12m_spend, 0) as spend_12m,
-        customer_tiers.trailing_12m_spend / nullif(purchase_measures.purchases_12m, 0) as aov_12m,
-        purchase_measures.discounted_purchases_12m * 1.0
-        / nullif(purchase_measures.purchases_12m, 0) as discounted_purchase_share_12m,
+        {{ kpi_ratio('customer_tiers.trailing_12m_spend', 'purchase_measures.purchases_12m') }} as aov_12m,
+        {{ kpi_ratio('purchase_measures.discounted_purchases_12m', 'purchase_measures.purchases_12m') }} as discounted_purchase_share_12m,
         coalesce(purchase_measures.coupon_purchases_12m, 0) as coupon_purchases_12m,
         case
             when purchase_measures.discounted_purchases_12m = purchase_measures.purchases_12m
@@ -397,7 +396,7 @@ final as (
         {%- for category_code in var('tag_brand_categories') %}
             preferences.preferred_brand_share_{{ category_code }},
         {%- endfor %}
-        purchase_measures.store_purchases * 1.0 / purchase_measures.purchases_lifetime as store_purchase_share,
+        {{ kpi_ratio('purchase_measures.store_purchases', 'purchase_measures.purchases_lifetime') }} as store_purchase_share,
         coalesce(purchase_measures.purchases_recent, 0) as purchases_recent,
         coalesce(mall_behaviour.mall_views_recent, 0) as mall_views_recent,
         coalesce(mall_behaviour.mall_carts_recent, 0) as mall_carts_recent,

@@ -63,7 +63,7 @@ final as (
         tag_catalog.coverage_note,
         coalesce(per_tag.customers, 0) as customers,
         all_customers.total_customers,
-        coalesce(per_tag.customers, 0) * 1.0 / nullif(all_customers.total_customers, 0) as coverage_share,
+        {{ kpi_ratio('coalesce(per_tag.customers, 0)', 'all_customers.total_customers') }} as coverage_share,
         coalesce(per_tag.distinct_values, 0) as distinct_values,
         per_tag.top_value_customers,
         tag_catalog.is_sensitive,
