@@ -33,8 +33,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from bench_generate_ingest import machine
-from bench_identity import DBT, HERE, dbt_env, log, measure, median, versions
+from bench_identity import DBT, HERE, dbt_env, log, measure, median, record_scale
 from crm_warehouse import clv
 from crm_warehouse.dbt_runner import latest_order_date
 
@@ -215,16 +214,8 @@ def main() -> None:
     if not args.database.exists():
         parser.error(f"{args.database}: no such database")
     args.workdir.mkdir(parents=True, exist_ok=True)
-    results = (
-        json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        if RESULTS_JSON.exists()
-        else {"scales": {}}
-    )
     measured = bench(args)
-    results["scales"][str(measured["customers"])] = measured
-    results["machine"], results["versions"] = machine(), versions()
-    RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_md(results)
+    record_scale(RESULTS_JSON, str(measured["customers"]), measured, write_md)
     print(RESULTS_MD.read_text(encoding="utf-8"))
 
 

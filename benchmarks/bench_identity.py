@@ -396,6 +396,21 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
+def record_scale(results_json: Path, key: str, measured: dict, write_md) -> dict:
+    """Put one scale's measurements into a results file (JSON, other scales kept) with
+    the machine and versions, and regenerate its report with `write_md(results)`."""
+    results = (
+        json.loads(results_json.read_text(encoding="utf-8"))
+        if results_json.exists()
+        else {"scales": {}}
+    )
+    results["scales"][key] = measured
+    results["machine"], results["versions"] = machine(), versions()
+    results_json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_md(results)
+    return results
+
+
 def code_version() -> str:
     """The commit measured, and which model, macro or config files differed from it."""
 

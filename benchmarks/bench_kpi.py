@@ -23,8 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench_generate_ingest import machine
-from bench_identity import DBT, HERE, PROJECT, dbt_env, log, median, run, versions
+from bench_identity import DBT, HERE, PROJECT, dbt_env, log, median, record_scale, run
 from bench_value import timed_runs
 from crm_warehouse.dbt_runner import latest_order_date
 
@@ -198,15 +197,7 @@ def main() -> None:
     args = parser.parse_args()
     scale = bench(args)
     key = str(args.members or scale["inputs"]["marts.dim_customers"])
-    results = (
-        json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        if RESULTS_JSON.exists()
-        else {"scales": {}}
-    )
-    results["scales"][key] = scale
-    results["machine"], results["versions"] = machine(), versions()
-    RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_md(results)
+    record_scale(RESULTS_JSON, key, scale, write_md)
     print(RESULTS_MD.read_text(encoding="utf-8"))
 
 

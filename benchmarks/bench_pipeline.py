@@ -34,8 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench_generate_ingest import machine
-from bench_identity import HERE, PROJECT, log, measure, median, versions
+from bench_identity import HERE, PROJECT, log, measure, median, record_scale
 
 CRM = str(Path(sys.executable).with_name("crm"))
 RESULTS_JSON, RESULTS_MD = HERE / "pipeline_results.json", PROJECT / "BENCHMARKS.md"
@@ -262,16 +261,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/work/bench_data/pipeline"))
     parser.add_argument("--keep-data", action="store_true", help="keep each run's warehouse")
     args = parser.parse_args()
-    results = (
-        json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
-        if RESULTS_JSON.exists()
-        else {"scales": {}}
-    )
     for scale in args.scales:
-        results["scales"][str(scale)] = bench_scale(scale, args)
-        results["machine"], results["versions"] = machine(), versions()
-        RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        write_md(results)
+        record_scale(RESULTS_JSON, str(scale), bench_scale(scale, args), write_md)
     print(RESULTS_MD.read_text(encoding="utf-8"))
 
 
