@@ -30,7 +30,7 @@
 {%- endmacro %}
 
 {% macro spark__previous_version_relation() -%}
-    {%- if model is mapping and model.get('resource_type') == 'unit_test' -%}
+    {%- if in_unit_test() -%}
         {{ return(this) }}
     {%- endif -%}
     {{ return(this.incorporate(path={'identifier': this.identifier ~ '__previous'})) }}

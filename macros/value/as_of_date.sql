@@ -9,7 +9,11 @@
     set. The Python models, whose config is fixed at parse time, read D from
     int_as_of_date. -#}
 {% macro as_of_date() -%}
-    {%- set in_unit_test = model is mapping and model.get('resource_type') == 'unit_test' -%}
-    {%- set from_environment = env_var('CRM_AS_OF', '') if execute and not in_unit_test else '' -%}
+    {%- set from_environment = env_var('CRM_AS_OF', '') if execute and not in_unit_test() else '' -%}
     cast('{{ from_environment or var("as_of_date") }}' as date)
+{%- endmacro %}
+
+{#- True while dbt compiles a unit test (its inputs are fixtures, its vars its own). -#}
+{% macro in_unit_test() -%}
+    {{ return(model is mapping and model.get('resource_type') == 'unit_test') }}
 {%- endmacro %}

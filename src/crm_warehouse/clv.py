@@ -631,8 +631,7 @@ def simulate_gamma_gamma(
 def as_of_date(relation: object) -> date:
     """The as-of date D of the build, from int_as_of_date (a dbt Python model's
     config is fixed at parse time, D only at run time)."""
-    frame = relation.df() if hasattr(relation, "df") else relation.toPandas()
-    value = frame["as_of_date"].iloc[0]
+    value = _pandas(relation)["as_of_date"].iloc[0]
     return value.date() if hasattr(value, "date") else value  # a pandas Timestamp or a date
 
 
@@ -641,5 +640,10 @@ def ordered_frame(relation: object, order_by: Sequence[str]) -> object:
     DataFrame) as a pandas DataFrame sorted by ``order_by``: an engine returns rows in
     any order, and the fits' floating-point sums depend on it, so two builds of the
     same inputs would differ in the last digits otherwise."""
-    frame = relation.df() if hasattr(relation, "df") else relation.toPandas()
-    return frame.sort_values(list(order_by), kind="stable", ignore_index=True)
+    return _pandas(relation).sort_values(list(order_by), kind="stable", ignore_index=True)
+
+
+def _pandas(relation: object) -> object:
+    """A dbt Python model's input as a pandas DataFrame (dbt-duckdb: a DuckDB relation;
+    Spark: a DataFrame)."""
+    return relation.df() if hasattr(relation, "df") else relation.toPandas()

@@ -46,15 +46,10 @@ def _dbt_folders_of_this_process(tmp_path_factory: pytest.TempPathFactory) -> It
     at once would otherwise write one run_results.json (which `crm run` summarises)
     and one partial-parse state in the checkout's target/."""
     folder = tmp_path_factory.mktemp("dbt")
-    saved = {name: os.environ.get(name) for name in ("DBT_TARGET_PATH", "DBT_LOG_PATH")}
-    os.environ["DBT_TARGET_PATH"] = str(folder / "target")
-    os.environ["DBT_LOG_PATH"] = str(folder / "logs")
-    yield
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_TARGET_PATH", str(folder / "target"))
+        patch.setenv("DBT_LOG_PATH", str(folder / "logs"))
+        yield
 
 
 def crm_environment(**extra: str) -> dict[str, str]:
